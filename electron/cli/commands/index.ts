@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
+import * as runtime from './runtime';
+
+export interface CommandModule {
+  register(program: Command, ctx: CliContext): void;
+}
+
+/**
+ * Every command group of `coral`. A room that adds commands adds one module here.
+ * Order is the order of `coral --help`.
+ */
+export const commandModules: CommandModule[] = [runtime];
