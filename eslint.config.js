@@ -83,7 +83,9 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'The renderer talks to main only through window.coral.' }],
+          paths: [
+            { name: 'electron', message: 'The renderer talks to main only through window.coral.' },
+          ],
           patterns: [
             { regex: '^node:', message: 'The renderer runs in a browser: no node: modules.' },
             {

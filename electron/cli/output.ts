@@ -33,7 +33,9 @@ export function printJson(io: Io, value: unknown): void {
 /** Renders rows as an aligned text table; cells are stringified, undefined shows as '-'. */
 export function table(headers: string[], rows: unknown[][]): string {
   const cells = rows.map((r) => r.map((c) => (c === undefined || c === null ? '-' : String(c))));
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
+  const widths = headers.map((h, i) =>
+    Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)),
+  );
   const line = (r: string[]) =>
     r
       .map((c, i) => c.padEnd(widths[i]))

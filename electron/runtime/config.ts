@@ -5,7 +5,14 @@ import { closest } from 'fastest-levenshtein';
 import { CoralError } from './errors';
 import { FLAGS } from './flags';
 import { configFileSchema, formatIssues, type ConfigFile } from './config-schema';
-import { fromEnv, parseBoolean, parseList, parsePlatform, parsePositiveInteger, BOOLEAN_HINT } from './env';
+import {
+  fromEnv,
+  parseBoolean,
+  parseList,
+  parsePlatform,
+  parsePositiveInteger,
+  BOOLEAN_HINT,
+} from './env';
 import { defaultPluginDir, resolveDataDir } from './paths';
 import {
   FLAG_NAMES,
@@ -42,7 +49,10 @@ export function defaultValues(): ConfigValues {
     extraPatches: [],
     disabledBackends: [],
     registerTimeoutMs: 5000,
-    flags: Object.fromEntries(FLAG_NAMES.map((f) => [f, FLAGS[f].default])) as Record<FlagName, boolean>,
+    flags: Object.fromEntries(FLAG_NAMES.map((f) => [f, FLAGS[f].default])) as Record<
+      FlagName,
+      boolean
+    >,
   };
 }
 
@@ -91,24 +101,33 @@ export function loadConfigFile(file: string): LoadedFile {
     data = yamlLike ? YAML.parse(text) : JSON.parse(text);
   } catch (e) {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new CoralError('CONFIG_INVALID', `${abs}: not valid ${yamlLike ? 'YAML' : 'JSON'}: ${why}`, {
-      hint: 'Fix the syntax, then run `coral config validate FILE`.',
-      detail: { problems: [`(file): ${why}`] },
-    });
+    throw new CoralError(
+      'CONFIG_INVALID',
+      `${abs}: not valid ${yamlLike ? 'YAML' : 'JSON'}: ${why}`,
+      {
+        hint: 'Fix the syntax, then run `coral config validate FILE`.',
+        detail: { problems: [`(file): ${why}`] },
+      },
+    );
   }
   if (data === null || data === undefined) data = {};
   const parsed = configFileSchema.safeParse(data);
   if (!parsed.success) {
     const problems = formatIssues(parsed.error.issues);
-    throw new CoralError('CONFIG_INVALID', `${abs}: ${problems.length} problem(s): ${problems.join('; ')}`, {
-      hint: 'Run `coral config validate FILE` to see each problem on its own line.',
-      detail: { problems },
-    });
+    throw new CoralError(
+      'CONFIG_INVALID',
+      `${abs}: ${problems.length} problem(s): ${problems.join('; ')}`,
+      {
+        hint: 'Run `coral config validate FILE` to see each problem on its own line.',
+        detail: { problems },
+      },
+    );
   }
   // Relative directories and module paths are relative to the file, not to the cwd.
   const base = path.dirname(abs);
   const rel = (p: string) => (path.isAbsolute(p) ? p : path.resolve(base, p));
-  const relSpec = (p: string) => (p.startsWith('./') || p.startsWith('../') ? path.resolve(base, p) : p);
+  const relSpec = (p: string) =>
+    p.startsWith('./') || p.startsWith('../') ? path.resolve(base, p) : p;
   const values: ConfigFile = { ...parsed.data };
   if (values.pluginDirs) values.pluginDirs = values.pluginDirs.map(rel);
   if (values.backendEntryPoints) values.backendEntryPoints = values.backendEntryPoints.map(relSpec);
@@ -141,7 +160,8 @@ export function parseOverrideValue(key: string, raw: string): unknown {
     case 'platform': {
       if (['', 'auto', 'none', 'null'].includes(raw.trim().toLowerCase())) return null;
       const v = parsePlatform(raw);
-      if (v === undefined) throw badOverride(key, raw, 'Use rknn, onnx or a plugin platform name (or auto).');
+      if (v === undefined)
+        throw badOverride(key, raw, 'Use rknn, onnx or a plugin platform name (or auto).');
       return v;
     }
     case 'autoDiscoverBackends': {
@@ -151,7 +171,8 @@ export function parseOverrideValue(key: string, raw: string): unknown {
     }
     case 'registerTimeoutMs': {
       const v = parsePositiveInteger(raw);
-      if (v === undefined) throw badOverride(key, raw, 'Use a positive whole number of milliseconds.');
+      if (v === undefined)
+        throw badOverride(key, raw, 'Use a positive whole number of milliseconds.');
       return v;
     }
     default:
@@ -196,9 +217,14 @@ export function validateOverrides(overrides: Overrides): Overrides {
       : configFileSchema.shape[key as ScalarField];
     const parsed = schema.safeParse(value);
     if (!parsed.success || (value === undefined && key !== 'platform')) {
-      throw new CoralError('CONFIG_INVALID', `Override ${key}=${JSON.stringify(value)} is invalid.`, {
-        hint: formatIssues(parsed.success ? [] : parsed.error.issues).join('; ') || 'Give a value.',
-      });
+      throw new CoralError(
+        'CONFIG_INVALID',
+        `Override ${key}=${JSON.stringify(value)} is invalid.`,
+        {
+          hint:
+            formatIssues(parsed.success ? [] : parsed.error.issues).join('; ') || 'Give a value.',
+        },
+      );
     }
     out[key] = parsed.data ?? null;
   }
@@ -233,7 +259,8 @@ export function resolveConfig(options: ResolveOptions = {}): RuntimeConfig {
   const pluginDirs: string[] = [defaultPluginDir(dataDir)];
   let pluginDirsSource: Source = 'default';
   const addDirs = (dirs: string[], source: Source) => {
-    for (const d of dirs) if (!pluginDirs.includes(path.resolve(d))) pluginDirs.push(path.resolve(d));
+    for (const d of dirs)
+      if (!pluginDirs.includes(path.resolve(d))) pluginDirs.push(path.resolve(d));
     if (dirs.length) pluginDirsSource = source;
   };
 
@@ -261,25 +288,34 @@ export function resolveConfig(options: ResolveOptions = {}): RuntimeConfig {
         level: 'error',
         message: e.message,
         hint: e.hint ?? 'Fix the config file; it was ignored.',
-        ...(envResult.configPath && !options.configPath ? { variable: envResult.configPath.variable } : {}),
+        ...(envResult.configPath && !options.configPath
+          ? { variable: envResult.configPath.variable }
+          : {}),
       });
     }
   }
 
   // 2. environment
-  for (const [f, v] of Object.entries(envResult.fields) as [ScalarField, { value: unknown; variable: string }][]) {
+  for (const [f, v] of Object.entries(envResult.fields) as [
+    ScalarField,
+    { value: unknown; variable: string },
+  ][]) {
     const source: Source = `env:${v.variable}`;
     if (f === 'pluginDirs') addDirs(v.value as string[], source);
     else scalar[f] = { value: v.value, source };
   }
-  for (const [f, v] of Object.entries(envResult.flags) as [FlagName, { value: boolean; variable: string }][]) {
+  for (const [f, v] of Object.entries(envResult.flags) as [
+    FlagName,
+    { value: boolean; variable: string },
+  ][]) {
     flags[f] = { value: v.value, source: `env:${v.variable}` };
   }
 
   // 3. overrides
   const overrides = validateOverrides(options.overrides ?? {});
   for (const [key, value] of Object.entries(overrides)) {
-    if (key.startsWith('flags.')) flags[key.slice(6) as FlagName] = { value: value as boolean, source: 'override' };
+    if (key.startsWith('flags.'))
+      flags[key.slice(6) as FlagName] = { value: value as boolean, source: 'override' };
     else if (key === 'pluginDirs') addDirs(value as string[], 'override');
     else scalar[key as ScalarField] = { value, source: 'override' };
   }

@@ -67,9 +67,14 @@ function entryPath(pkgDir: string, entry: string, pkgName: string): string {
   const full = path.resolve(pkgDir, entry);
   const rel = path.relative(pkgDir, full);
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new LoadError('discover', 'PLUGIN_BAD_MANIFEST', `${pkgName}: entry "${entry}" points outside the package.`, {
-      hint: 'Entries are paths inside the package, like "./dist/adapter.js".',
-    });
+    throw new LoadError(
+      'discover',
+      'PLUGIN_BAD_MANIFEST',
+      `${pkgName}: entry "${entry}" points outside the package.`,
+      {
+        hint: 'Entries are paths inside the package, like "./dist/adapter.js".',
+      },
+    );
   }
   return full;
 }
@@ -83,7 +88,8 @@ export function discoverPlugins(dirs: string[]): DiscoveryResult {
   const result: DiscoveryResult = { plugins: [], problems: [], searched: [] };
   const seenPackages = new Set<string>();
   for (const dir of dirs) {
-    const nodeModules = path.basename(dir) === 'node_modules' ? dir : path.join(dir, 'node_modules');
+    const nodeModules =
+      path.basename(dir) === 'node_modules' ? dir : path.join(dir, 'node_modules');
     if (!fs.existsSync(nodeModules)) continue;
     result.searched.push(dir);
     for (const pkgDir of packageDirs(nodeModules).sort()) {
@@ -98,7 +104,8 @@ export function discoverPlugins(dirs: string[]): DiscoveryResult {
       let pkg: Record<string, unknown>;
       try {
         pkg = JSON.parse(text) as Record<string, unknown>;
-        if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg)) throw new Error('not an object');
+        if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg))
+          throw new Error('not an object');
       } catch (e) {
         // Only report broken manifests that mention coral: a random broken package is not ours.
         if (text.includes('"coral"')) {
@@ -125,23 +132,35 @@ export function discoverPlugins(dirs: string[]): DiscoveryResult {
             'discover',
             'PLUGIN_BAD_MANIFEST',
             `${name}: the "coral" field of package.json is invalid: ${formatIssues(manifest.error.issues).join('; ')}`,
-            { hint: 'Expected { "coral": { "backends": ["./dist/adapter.js"], "patches": [...] } }.' },
+            {
+              hint: 'Expected { "coral": { "backends": ["./dist/adapter.js"], "patches": [...] } }.',
+            },
           );
         }
         const engines = (pkg.engines as Record<string, unknown> | undefined)?.['coral-studio'];
-        if (typeof engines === 'string' && semver.validRange(engines) &&
-            !semver.satisfies(APP_VERSION, engines, { includePrerelease: true })) {
+        if (
+          typeof engines === 'string' &&
+          semver.validRange(engines) &&
+          !semver.satisfies(APP_VERSION, engines, { includePrerelease: true })
+        ) {
           throw new LoadError(
             'discover',
             'PLUGIN_INCOMPATIBLE',
             `${name}@${version} requires coral-studio ${engines}; this is ${APP_VERSION}.`,
-            { hint: 'Install a plugin version made for this Coral Studio, or update Coral Studio.' },
+            {
+              hint: 'Install a plugin version made for this Coral Studio, or update Coral Studio.',
+            },
           );
         }
         if (seenPackages.has(name)) {
-          throw new LoadError('discover', 'PLUGIN_DUPLICATE', `${name} is installed in more than one plugin directory; ${pkgDir} was ignored.`, {
-            hint: 'Remove one of the copies.',
-          });
+          throw new LoadError(
+            'discover',
+            'PLUGIN_DUPLICATE',
+            `${name} is installed in more than one plugin directory; ${pkgDir} was ignored.`,
+            {
+              hint: 'Remove one of the copies.',
+            },
+          );
         }
         seenPackages.add(name);
         result.plugins.push({

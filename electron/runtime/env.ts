@@ -1,7 +1,13 @@
 import path from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import { FLAGS, flagEnvName } from './flags';
-import { FLAG_NAMES, type ConfigValues, type Diagnostic, type FlagName, type ScalarField } from './types';
+import {
+  FLAG_NAMES,
+  type ConfigValues,
+  type Diagnostic,
+  type FlagName,
+  type ScalarField,
+} from './types';
 
 export type EnvKind = 'boolean' | 'list' | 'pathlist' | 'string' | 'platform' | 'integer' | 'path';
 
@@ -23,14 +29,12 @@ export const ENV_VARIABLES: EnvVariable[] = [
     field: 'platform',
     description: 'Force the platform (rknn, onnx, or a plugin platform) instead of detecting it.',
   },
-  ...FLAG_NAMES.map(
-    (f): EnvVariable => ({
-      name: flagEnvName(f),
-      kind: 'boolean',
-      field: `flags.${f}`,
-      description: `${FLAGS[f].description} (default ${FLAGS[f].default ? 'on' : 'off'})`,
-    }),
-  ),
+  ...FLAG_NAMES.map((f): EnvVariable => ({
+    name: flagEnvName(f),
+    kind: 'boolean',
+    field: `flags.${f}`,
+    description: `${FLAGS[f].description} (default ${FLAGS[f].default ? 'on' : 'off'})`,
+  })),
   {
     name: 'CORAL_AUTO_PATCH_RKNN',
     kind: 'boolean',
@@ -77,7 +81,8 @@ export const ENV_VARIABLES: EnvVariable[] = [
     name: 'CORAL_REGISTER_TIMEOUT_MS',
     kind: 'integer',
     field: 'registerTimeoutMs',
-    description: "How long a plugin's register() or an adapter's activate() may take (default 5000).",
+    description:
+      "How long a plugin's register() or an adapter's activate() may take (default 5000).",
   },
   {
     name: 'CORAL_CONFIG',

@@ -22,7 +22,12 @@ export const FLAGS: Record<FlagName, FlagInfo> = {
     default: true,
     effect: 'board',
   },
-  sink: { name: 'sink', description: 'Result sinks on the board runtime.', default: true, effect: 'board' },
+  sink: {
+    name: 'sink',
+    description: 'Result sinks on the board runtime.',
+    default: true,
+    effect: 'board',
+  },
   buffer_sink: {
     name: 'buffer_sink',
     description: 'In-memory buffer sink on the board runtime.',

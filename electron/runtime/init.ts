@@ -20,7 +20,10 @@ import type {
 } from './types';
 
 /** Built-in adapters, loaded through the same path as plugin entries. */
-export const BUILTIN_ENTRIES: Array<{ label: string; load: () => Promise<Record<string, unknown>> }> = [
+export const BUILTIN_ENTRIES: Array<{
+  label: string;
+  load: () => Promise<Record<string, unknown>>;
+}> = [
   { label: 'onnx (built-in)', load: () => import('../backends/onnx/adapter') },
   { label: 'rknn (built-in)', load: () => import('../backends/rknn/adapter') },
 ];
@@ -47,7 +50,10 @@ const SRC = 'runtime';
  * are on); 3. explicit entry modules, always; 4. patches; 5. activation for the platform.
  * Nothing a plugin does can make init() throw: every failure is recorded in state.failures.
  */
-export async function init(config?: RuntimeConfig, options: InitOptions = {}): Promise<RuntimeContext> {
+export async function init(
+  config?: RuntimeConfig,
+  options: InitOptions = {},
+): Promise<RuntimeContext> {
   const started = performance.now();
   const cfg = config ?? resolveConfig({ env: options.env ?? process.env, onFileError: 'diagnose' });
   const log = options.log ?? new RuntimeLog();
@@ -64,7 +70,11 @@ export async function init(config?: RuntimeConfig, options: InitOptions = {}): P
   for (const entry of options.builtins ?? BUILTIN_ENTRIES) {
     try {
       await registerExports(await entry.load(), registry, {
-        origin: 'builtin', label: entry.label, kind: 'backends', timeoutMs, log,
+        origin: 'builtin',
+        label: entry.label,
+        kind: 'backends',
+        timeoutMs,
+        log,
       });
     } catch (e) {
       failures.push(failureFrom(entry.label, e, 'import'));
@@ -74,16 +84,31 @@ export async function init(config?: RuntimeConfig, options: InitOptions = {}): P
   // 2. plugin packages
   const plugins: PluginInfo[] = [];
   const pluginsLoaded: string[] = [];
-  const patchModules: Array<{ spec: string; origin: `plugin:${string}` | `module:${string}`; label: string }> = [];
+  const patchModules: Array<{
+    spec: string;
+    origin: `plugin:${string}` | `module:${string}`;
+    label: string;
+  }> = [];
   if (!cfg.autoDiscoverBackends.value) {
     log.info(SRC, `Plugin auto-discovery is off (${cfg.autoDiscoverBackends.source}).`);
   } else if (!cfg.flags.plugins.value) {
-    log.info(SRC, `Plugin packages not loaded: the plugins flag is off (${cfg.flags.plugins.source}).`);
+    log.info(
+      SRC,
+      `Plugin packages not loaded: the plugins flag is off (${cfg.flags.plugins.source}).`,
+    );
   } else {
     const found = discoverPlugins(cfg.pluginDirs.value);
     for (const p of found.problems) {
       failures.push(failureFrom(p.name, p.error, 'discover'));
-      plugins.push({ package: p.name, version: '', path: p.dir, backends: [], patches: [], status: 'failed', reason: p.error.message });
+      plugins.push({
+        package: p.name,
+        version: '',
+        path: p.dir,
+        backends: [],
+        patches: [],
+        status: 'failed',
+        reason: p.error.message,
+      });
       log.error(p.name, p.error.message);
     }
     // Import in parallel (that is where the time goes), register in name order (deterministic).
@@ -91,21 +116,36 @@ export async function init(config?: RuntimeConfig, options: InitOptions = {}): P
       found.plugins.map(async (p) => ({
         plugin: p,
         modules: await Promise.all(
-          p.backends.map((file) => importModule(file).then((mod) => ({ file, mod }), (error: unknown) => ({ file, error }))),
+          p.backends.map((file) =>
+            importModule(file).then(
+              (mod) => ({ file, mod }),
+              (error: unknown) => ({ file, error }),
+            ),
+          ),
         ),
       })),
     );
     for (const { plugin, modules } of imported) {
       const origin = `plugin:${plugin.name}` as const;
       const info: PluginInfo = {
-        package: plugin.name, version: plugin.version, path: plugin.dir,
-        backends: [], patches: [], status: 'loaded',
+        package: plugin.name,
+        version: plugin.version,
+        path: plugin.dir,
+        backends: [],
+        patches: [],
+        status: 'loaded',
       };
       for (const m of modules) {
         try {
           if ('error' in m) throw m.error;
           info.backends.push(
-            ...(await registerExports(m.mod, registry, { origin, label: plugin.name, kind: 'backends', timeoutMs, log })),
+            ...(await registerExports(m.mod, registry, {
+              origin,
+              label: plugin.name,
+              kind: 'backends',
+              timeoutMs,
+              log,
+            })),
           );
         } catch (e) {
           const f = failureFrom(plugin.name, e, 'import');
@@ -115,10 +155,21 @@ export async function init(config?: RuntimeConfig, options: InitOptions = {}): P
           log.error(plugin.name, f.message);
         }
       }
-      for (const file of plugin.patches) patchModules.push({ spec: file, origin, label: plugin.name });
+      // A duplicate name is recorded by the registry itself; it still makes the package failed.
+      const duplicate = failures.find((f) => f.source === plugin.name && f.phase === 'register');
+      if (duplicate && info.status === 'loaded') {
+        info.status = 'failed';
+        info.reason = duplicate.message;
+        log.error(plugin.name, duplicate.message);
+      }
+      for (const file of plugin.patches)
+        patchModules.push({ spec: file, origin, label: plugin.name });
       if (info.status === 'loaded') {
         pluginsLoaded.push(plugin.name);
-        log.info(plugin.name, `Loaded plugin ${plugin.name}@${plugin.version} (${info.backends.join(', ') || 'patches only'}).`);
+        log.info(
+          plugin.name,
+          `Loaded plugin ${plugin.name}@${plugin.version} (${info.backends.join(', ') || 'patches only'}).`,
+        );
       }
       plugins.push(info);
     }
@@ -128,7 +179,11 @@ export async function init(config?: RuntimeConfig, options: InitOptions = {}): P
   for (const spec of cfg.backendEntryPoints.value) {
     try {
       const names = await registerExports(await importModule(spec), registry, {
-        origin: `module:${spec}`, label: spec, kind: 'backends', timeoutMs, log,
+        origin: `module:${spec}`,
+        label: spec,
+        kind: 'backends',
+        timeoutMs,
+        log,
       });
       log.info(spec, `Loaded backend module ${spec} (${names.join(', ')}).`);
     } catch (e) {
@@ -140,11 +195,16 @@ export async function init(config?: RuntimeConfig, options: InitOptions = {}): P
 
   // 4. patches: the flags, patches from plugins, extra patch modules.
   for (const p of builtinPatches) registry.registerPatch(p, 'builtin');
-  for (const spec of cfg.extraPatches.value) patchModules.push({ spec, origin: `module:${spec}`, label: spec });
+  for (const spec of cfg.extraPatches.value)
+    patchModules.push({ spec, origin: `module:${spec}`, label: spec });
   for (const m of patchModules) {
     try {
       await registerExports(await importModule(m.spec), registry, {
-        origin: m.origin, label: m.label, kind: 'patches', timeoutMs, log,
+        origin: m.origin,
+        label: m.label,
+        kind: 'patches',
+        timeoutMs,
+        log,
       });
     } catch (e) {
       const f = failureFrom(originSource(m.origin), e, 'import');
@@ -159,7 +219,8 @@ export async function init(config?: RuntimeConfig, options: InitOptions = {}): P
 
   const patches: PatchState[] = [];
   for (const { patch, origin } of registry.listPatches()) {
-    const flag = cfg.flags[patch.name as keyof typeof cfg.flags] as { value: boolean; source: string } | undefined;
+    const flag = cfg.flags[patch.name as keyof typeof cfg.flags] as
+      { value: boolean; source: string } | undefined;
     const enabled = flag ? flag.value : true;
     if (!enabled) {
       log.info(SRC, `Patch ${patch.name} disabled via config (${flag?.source}).`);
@@ -167,12 +228,20 @@ export async function init(config?: RuntimeConfig, options: InitOptions = {}): P
       try {
         await withTimeout(patch.apply(actx), timeoutMs, `apply() of patch ${patch.name}`);
         if (patch.revert) own.revert.push({ label: patch.name, fn: patch.revert.bind(patch) });
-        log.info(SRC, `Patch ${patch.name} enabled${flag && flag.source !== 'default' ? ` (${flag.source})` : ''}.`);
+        log.info(
+          SRC,
+          `Patch ${patch.name} enabled${flag && flag.source !== 'default' ? ` (${flag.source})` : ''}.`,
+        );
       } catch (e) {
         const f = failureFrom(originSource(origin), e, 'activate');
         failures.push(f);
         log.error(patch.name, f.message);
-        patches.push({ name: patch.name, description: patch.description ?? '', enabled: false, origin });
+        patches.push({
+          name: patch.name,
+          description: patch.description ?? '',
+          enabled: false,
+          origin,
+        });
         continue;
       }
     }
@@ -184,8 +253,12 @@ export async function init(config?: RuntimeConfig, options: InitOptions = {}): P
   const disabled = new Set(cfg.disabledBackends.value);
   for (const { adapter, origin } of registry.list()) {
     const st: AdapterState = {
-      name: adapter.name, displayName: adapter.displayName, version: adapter.version,
-      origin, modelFormats: adapter.modelFormats, status: 'enabled',
+      name: adapter.name,
+      displayName: adapter.displayName,
+      version: adapter.version,
+      origin,
+      modelFormats: adapter.modelFormats,
+      status: 'enabled',
     };
     adapters.push(st);
     if (disabled.has(adapter.name)) {
@@ -207,16 +280,23 @@ export async function init(config?: RuntimeConfig, options: InitOptions = {}): P
     }
     if (supported !== true) {
       st.status = 'unsupported';
-      st.reason = typeof supported === 'string' && supported ? supported : `does not support platform ${platform.value}`;
+      st.reason =
+        typeof supported === 'string' && supported
+          ? supported
+          : `does not support platform ${platform.value}`;
       continue;
     }
     try {
-      const result = (await withTimeout(adapter.activate(actx), timeoutMs, `activate() of adapter ${adapter.name}`)) as
-        | ActivationResult
-        | void;
+      const result = (await withTimeout(
+        adapter.activate(actx),
+        timeoutMs,
+        `activate() of adapter ${adapter.name}`,
+      )) as ActivationResult | void;
       if (result?.detail) st.detail = result.detail;
-      if (result?.disposable) own.disposables.push({ label: adapter.name, item: result.disposable });
-      if (adapter.dispose) own.disposables.push({ label: adapter.name, item: { dispose: () => adapter.dispose?.() } });
+      if (result?.disposable)
+        own.disposables.push({ label: adapter.name, item: result.disposable });
+      if (adapter.dispose)
+        own.disposables.push({ label: adapter.name, item: { dispose: () => adapter.dispose?.() } });
       if (result?.unavailable) {
         st.status = 'unsupported';
         st.reason = result.unavailable;
@@ -225,10 +305,17 @@ export async function init(config?: RuntimeConfig, options: InitOptions = {}): P
         log.info(adapter.name, `Adapter ${adapter.name} enabled (${origin}).`);
       }
     } catch (e) {
-      const message = e instanceof LoadError && e.code === 'PLUGIN_TIMEOUT' ? e.message : `Activating ${adapter.name} failed: ${toCoralError(e).message}`;
+      const message =
+        e instanceof LoadError && e.code === 'PLUGIN_TIMEOUT'
+          ? e.message
+          : `Activating ${adapter.name} failed: ${toCoralError(e).message}`;
       st.status = 'failed';
       st.reason = message;
-      const f = failureFrom(originSource(origin) === 'builtin' ? adapter.name : originSource(origin), e, 'activate');
+      const f = failureFrom(
+        originSource(origin) === 'builtin' ? adapter.name : originSource(origin),
+        e,
+        'activate',
+      );
       f.message = message;
       failures.push(f);
       log.error(adapter.name, message);
@@ -250,7 +337,10 @@ export async function init(config?: RuntimeConfig, options: InitOptions = {}): P
     plugins,
     initMs: Math.round((performance.now() - started) * 100) / 100,
   };
-  log.info(SRC, `Init done in ${state.initMs} ms: ${backendsEnabled.length} adapter(s) enabled, ${failures.length} failure(s).`);
+  log.info(
+    SRC,
+    `Init done in ${state.initMs} ms: ${backendsEnabled.length} adapter(s) enabled, ${failures.length} failure(s).`,
+  );
   const ctx: RuntimeContext = {
     config: cfg,
     state,

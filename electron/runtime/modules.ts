@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { CoralError, errorStack } from './errors';
-import { BackendRegistry, adapterShapeProblem, describe, patchShapeProblem } from './registry';
+import { type BackendRegistry, adapterShapeProblem, describe, patchShapeProblem } from './registry';
 import type { AdapterOrigin, BackendAdapter, Failure, FailurePhase, Logger, Patch } from './types';
 
 export type EntryKind = 'backends' | 'patches';
@@ -26,7 +26,8 @@ export function failureFrom(source: string, e: unknown, phase: FailurePhase): Fa
     phase: e instanceof LoadError ? e.phase : phase,
     message: e instanceof Error ? e.message : String(e),
   };
-  const stack = e instanceof LoadError && e.cause !== undefined ? errorStack(e.cause) : errorStack(e);
+  const stack =
+    e instanceof LoadError && e.cause !== undefined ? errorStack(e.cause) : errorStack(e);
   if (stack) f.stack = stack;
   return f;
 }
@@ -62,7 +63,9 @@ export function resolveSpec(spec: string, baseDir = process.cwd()): string {
       });
     }
     const stat = fs.statSync(file);
-    const realFile = stat.isDirectory() ? createRequire(path.join(file, 'noop.js')).resolve(file) : file;
+    const realFile = stat.isDirectory()
+      ? createRequire(path.join(file, 'noop.js')).resolve(file)
+      : file;
     return pathToFileURL(realFile).href;
   }
   try {
@@ -73,7 +76,10 @@ export function resolveSpec(spec: string, baseDir = process.cwd()): string {
   }
 }
 
-export async function importModule(spec: string, baseDir?: string): Promise<Record<string, unknown>> {
+export async function importModule(
+  spec: string,
+  baseDir?: string,
+): Promise<Record<string, unknown>> {
   const target = resolveSpec(spec, baseDir);
   try {
     return (await import(target)) as Record<string, unknown>;
@@ -112,11 +118,14 @@ export async function registerExports(
     }
     if (opts.kind === 'backends') {
       const problem = adapterShapeProblem(value);
-      if (problem) throw new LoadError('register', 'PLUGIN_BAD_EXPORT', `${opts.label}: ${problem}.`);
-      if (registry.register(value as BackendAdapter, opts.origin)) names.push((value as BackendAdapter).name);
+      if (problem)
+        throw new LoadError('register', 'PLUGIN_BAD_EXPORT', `${opts.label}: ${problem}.`);
+      if (registry.register(value as BackendAdapter, opts.origin))
+        names.push((value as BackendAdapter).name);
     } else {
       const problem = patchShapeProblem(value);
-      if (problem) throw new LoadError('register', 'PLUGIN_BAD_EXPORT', `${opts.label}: ${problem}.`);
+      if (problem)
+        throw new LoadError('register', 'PLUGIN_BAD_EXPORT', `${opts.label}: ${problem}.`);
       if (registry.registerPatch(value as Patch, opts.origin)) names.push((value as Patch).name);
     }
   };
@@ -126,7 +135,8 @@ export async function registerExports(
     registerPatch: (p) => {
       if (sealed) return;
       const problem = patchShapeProblem(p);
-      if (problem) throw new LoadError('register', 'PLUGIN_BAD_EXPORT', `${opts.label}: ${problem}.`);
+      if (problem)
+        throw new LoadError('register', 'PLUGIN_BAD_EXPORT', `${opts.label}: ${problem}.`);
       if (registry.registerPatch(p, opts.origin)) names.push(p.name);
     },
     log: opts.log,
@@ -151,19 +161,27 @@ export async function registerExports(
     } catch (e) {
       if (e instanceof LoadError) throw e;
       const why = e instanceof Error ? e.message : String(e);
-      throw new LoadError('register', 'PLUGIN_REGISTER_FAILED', `${what} of ${opts.label} threw: ${why}`, {
-        hint: 'The error comes from the plugin itself; see the stack.',
-        cause: e,
-      });
+      throw new LoadError(
+        'register',
+        'PLUGIN_REGISTER_FAILED',
+        `${what} of ${opts.label} threw: ${why}`,
+        {
+          hint: 'The error comes from the plugin itself; see the stack.',
+          cause: e,
+        },
+      );
     } finally {
       sealed = true;
     }
   };
 
-  const candidate = 'default' in mod ? mod.default : (mod.adapters ?? mod.adapter ?? mod.patches ?? mod.patch);
+  const candidate =
+    'default' in mod ? mod.default : (mod.adapters ?? mod.adapter ?? mod.patches ?? mod.patch);
   const namedRegister = typeof mod.register === 'function' ? mod.register : undefined;
   const objectRegister =
-    candidate && typeof candidate === 'object' && !Array.isArray(candidate) &&
+    candidate &&
+    typeof candidate === 'object' &&
+    !Array.isArray(candidate) &&
     typeof (candidate as Record<string, unknown>).register === 'function' &&
     typeof (candidate as Record<string, unknown>).activate !== 'function' &&
     typeof (candidate as Record<string, unknown>).apply !== 'function'
@@ -172,7 +190,8 @@ export async function registerExports(
 
   if (namedRegister) await call(namedRegister as (f: Facade) => unknown, 'register()');
   else if (objectRegister) await call(objectRegister, 'register()');
-  else if (typeof candidate === 'function') await call(candidate as (f: Facade) => unknown, 'the factory');
+  else if (typeof candidate === 'function')
+    await call(candidate as (f: Facade) => unknown, 'the factory');
   else if (candidate !== undefined && candidate !== null) addAll(candidate);
   else {
     throw new LoadError(
@@ -182,7 +201,11 @@ export async function registerExports(
     );
   }
   if (names.length === 0 && registry.failures.length === failuresBefore) {
-    throw new LoadError('register', 'PLUGIN_BAD_EXPORT', `${opts.label} registered nothing; expected ${expected}.`);
+    throw new LoadError(
+      'register',
+      'PLUGIN_BAD_EXPORT',
+      `${opts.label} registered nothing; expected ${expected}.`,
+    );
   }
   return names;
 }

@@ -34,7 +34,13 @@ export function detectPlatform(root = '/'): DetectedPlatform {
   try {
     const text = fs.readFileSync(path.join(root, 'proc/device-tree/compatible'), 'latin1');
     const soc = rockchipSocFromCompatible(text);
-    if (soc) return { value: 'rknn', source: 'detected:device-tree', reason: `device tree names rockchip,${soc}`, soc };
+    if (soc)
+      return {
+        value: 'rknn',
+        source: 'detected:device-tree',
+        reason: `device tree names rockchip,${soc}`,
+        soc,
+      };
   } catch {
     // No device tree (x86, containers): fall through.
   }
@@ -43,7 +49,11 @@ export function detectPlatform(root = '/'): DetectedPlatform {
       return { value: 'rknn', source: 'detected:librknnrt', reason: `found /${lib}` };
     }
   }
-  return { value: 'onnx', source: 'detected:default', reason: 'no Rockchip NPU found; ONNX Runtime on the CPU' };
+  return {
+    value: 'onnx',
+    source: 'detected:default',
+    reason: 'no Rockchip NPU found; ONNX Runtime on the CPU',
+  };
 }
 
 /** Platform: override > env > file > detection, with the source recorded. */

@@ -15,7 +15,8 @@ const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/i;
 
 /** Checks that a plugin's export has the BackendAdapter shape; returns what is wrong, if anything. */
 export function adapterShapeProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return `expected an object, got ${describe(value)}`;
+  if (typeof value !== 'object' || value === null)
+    return `expected an object, got ${describe(value)}`;
   const a = value as Record<string, unknown>;
   if (typeof a.name !== 'string' || !NAME_PATTERN.test(a.name)) {
     return 'its "name" must be a non-empty string of letters, digits, ".", "_" or "-"';
@@ -33,7 +34,8 @@ export function adapterShapeProblem(value: unknown): string | undefined {
 }
 
 export function patchShapeProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return `expected a patch object, got ${describe(value)}`;
+  if (typeof value !== 'object' || value === null)
+    return `expected a patch object, got ${describe(value)}`;
   const p = value as Record<string, unknown>;
   if (typeof p.name !== 'string' || !NAME_PATTERN.test(p.name)) return 'a patch needs a "name"';
   if (typeof p.apply !== 'function') return `patch "${p.name}" has no apply() function`;
@@ -51,7 +53,8 @@ export function describe(value: unknown): string {
 function normalize(adapter: BackendAdapter): BackendAdapter {
   const a = adapter as BackendAdapter & Record<string, unknown>;
   if (typeof a.displayName !== 'string' || !a.displayName) a.displayName = a.name;
-  if (typeof a.version !== 'string') a.version = a.version === undefined ? 'unknown' : String(a.version);
+  if (typeof a.version !== 'string')
+    a.version = a.version === undefined ? 'unknown' : String(a.version);
   if (!Array.isArray(a.modelFormats)) a.modelFormats = [];
   return a;
 }

@@ -52,7 +52,9 @@ export class RuntimeService {
   /** Sets (or with null, removes) overrides, then re-initialises. Invalid input throws first. */
   applyOverrides(patch: Record<string, unknown | null>): Promise<RuntimeContext> {
     const removals = Object.keys(patch).filter((k) => patch[k] === null && k !== 'platform');
-    const sets = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== null || k === 'platform'));
+    const sets = Object.fromEntries(
+      Object.entries(patch).filter(([k, v]) => v !== null || k === 'platform'),
+    );
     const checked = validateOverrides(sets);
     return this.serial(async () => {
       const next = { ...this.userOverrides, ...checked };
@@ -105,7 +107,11 @@ export class RuntimeService {
       this.logChanges(previous, config);
       await reset(previous);
     }
-    const ctx = await init(config, { ...(this.options.initOptions ?? {}), log: this.log, env: this.options.env });
+    const ctx = await init(config, {
+      ...(this.options.initOptions ?? {}),
+      log: this.log,
+      env: this.options.env,
+    });
     if (previous) this.logStateChanges(previous, ctx);
     this.ctx = ctx;
     for (const l of this.listeners) {
@@ -137,11 +143,17 @@ export class RuntimeService {
     for (const a of next.state.adapters) {
       const old = was.get(a.name);
       if (old !== a.status) {
-        this.log.info('runtime', `Adapter ${a.name}: ${old ?? 'new'} → ${a.status}${a.reason ? ` (${a.reason})` : ''}`);
+        this.log.info(
+          'runtime',
+          `Adapter ${a.name}: ${old ?? 'new'} → ${a.status}${a.reason ? ` (${a.reason})` : ''}`,
+        );
       }
     }
     if (previous.state.platform.value !== next.state.platform.value) {
-      this.log.info('runtime', `Platform: ${previous.state.platform.value} → ${next.state.platform.value}`);
+      this.log.info(
+        'runtime',
+        `Platform: ${previous.state.platform.value} → ${next.state.platform.value}`,
+      );
     }
   }
 }

@@ -26,13 +26,17 @@ export function contextJson(ctx: RuntimeContext) {
     config: flattenConfig(ctx.config),
     configFile: ctx.config.configFile,
     diagnostics: ctx.config.diagnostics,
-    log: ctx.logger.list().map(({ time, level, source, message }) => ({ time, level, source, message })),
+    log: ctx.logger
+      .list()
+      .map(({ time, level, source, message }) => ({ time, level, source, message })),
     initMs: ctx.state.initMs,
   };
 }
 
 function configTable(config: RuntimeConfig): string {
-  const diag = new Map(config.diagnostics.filter((d) => d.field).map((d) => [d.field as string, d]));
+  const diag = new Map(
+    config.diagnostics.filter((d) => d.field).map((d) => [d.field as string, d]),
+  );
   return table(
     ['field', 'value', 'source', 'note'],
     Object.entries(flattenConfig(config)).map(([k, v]) => [
@@ -67,10 +71,16 @@ export function register(program: Command, cli: CliContext): void {
       );
       if (state.failures.length) {
         cli.io.out(`\nLoad failures (${state.failures.length}):`);
-        cli.io.out(table(['source', 'phase', 'message'], state.failures.map((f) => [f.source, f.phase, f.message])));
+        cli.io.out(
+          table(
+            ['source', 'phase', 'message'],
+            state.failures.map((f) => [f.source, f.phase, f.message]),
+          ),
+        );
       }
       const diags = diagnosticsText(ctx.config);
-      if (diags.length) cli.io.out(`\nConfiguration problems:\n${diags.map((d) => `  ${d}`).join('\n')}`);
+      if (diags.length)
+        cli.io.out(`\nConfiguration problems:\n${diags.map((d) => `  ${d}`).join('\n')}`);
       cli.io.out(`\nInit took ${state.initMs} ms. Use --json for the full context and log.`);
     });
 
@@ -124,22 +134,42 @@ export function register(program: Command, cli: CliContext): void {
           path: p.dir,
           backends: p.backends,
           patches: p.patches,
-          status: byName.get(p.name)?.status ?? (ctx.config.flags.plugins.value && ctx.config.autoDiscoverBackends.value ? 'failed' : 'skipped'),
+          status:
+            byName.get(p.name)?.status ??
+            (ctx.config.flags.plugins.value && ctx.config.autoDiscoverBackends.value
+              ? 'failed'
+              : 'skipped'),
           reason: byName.get(p.name)?.reason,
         })),
         ...found.problems.map((p) => ({
-          package: p.name, version: '', path: p.dir, backends: [], patches: [], status: 'failed', reason: p.error.message,
+          package: p.name,
+          version: '',
+          path: p.dir,
+          backends: [],
+          patches: [],
+          status: 'failed',
+          reason: p.error.message,
         })),
       ];
       if (opts.json) return printJson(cli.io, { pluginDirs: dirs, plugins: rows });
       cli.io.out(`Plugin directories: ${dirs.join(', ')}`);
       if (rows.length === 0) {
-        cli.io.out('No plugin packages found. Install one with: npm install --prefix <plugin dir> <package>');
+        cli.io.out(
+          'No plugin packages found. Install one with: npm install --prefix <plugin dir> <package>',
+        );
         return;
       }
-      cli.io.out(table(['package', 'version', 'status', 'entries', 'reason'], rows.map((r) => [
-        r.package, r.version, r.status, r.backends.length + r.patches.length, r.reason,
-      ])));
+      cli.io.out(
+        table(
+          ['package', 'version', 'status', 'entries', 'reason'],
+          rows.map((r) => [
+            r.package,
+            r.version,
+            r.status,
+            r.backends.length + r.patches.length,
+            r.reason,
+          ]),
+        ),
+      );
     });
-
 }
