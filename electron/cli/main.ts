@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { CliContext } from './context';
 import { commandModules } from './commands';
@@ -59,9 +61,8 @@ export async function runCli(
   }
 }
 
-const invokedDirectly =
-  process.argv[1] !== undefined &&
-  /(?:^|[\\/])(?:main\.ts|cli\.js|coral(?:\.js)?)$/.test(process.argv[1]);
+// Run when this file is the program (node main.ts / node out/main/cli.js), not when imported.
+const invokedDirectly = isMainModule();
 if (invokedDirectly) {
   runCli(process.argv.slice(2)).then(
     (code) => {
@@ -71,4 +72,13 @@ if (invokedDirectly) {
       process.exitCode = printError(processIo, e);
     },
   );
+}
+
+function isMainModule(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
 }
