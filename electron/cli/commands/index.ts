@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import * as runtime from './runtime';
 import * as diag from './diag';
+import * as bench from './bench';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
@@ -11,4 +12,4 @@ export interface CommandModule {
  * Every command group of `coral`. A room that adds commands adds one module here.
  * Order is the order of `coral --help`.
  */
-export const commandModules: CommandModule[] = [runtime, diag];
+export const commandModules: CommandModule[] = [runtime, bench, diag];

@@ -1,0 +1,466 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { builtinSources } from '../../bench/builtin-sources';
+import { openHistory, type HistoryHandle, type RunComparison } from '../../bench/history';
+import { parseDuration, parseShape } from '../../bench/options';
+import { BenchService } from '../../bench/service';
+import { STAT_ROWS } from '../../bench/stats';
+import type { BenchEvent, BenchOptions, BenchStats, RunRecord } from '../../bench/types';
+import { formatShape, inspectOnnx, type OnnxModelInfo } from '../../backends/onnx/inspect';
+import { withWorker } from '../../backends/onnx/worker';
+import { resolveBenchOptions } from '../../bench/options';
+import { CoralError, describeError } from '../../runtime/errors';
+import type { CliContext } from '../context';
+import { CliExit, EXIT_INVALID, printJson, table, usageError } from '../output';
+
+/** Exit code of a run stopped with Ctrl-C (128 + SIGINT, as shells report it). */
+export const EXIT_CANCELLED = 130;
+
+export function formatMs(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '-';
+  if (v < 1) return v.toFixed(3);
+  if (v < 100) return v.toFixed(2);
+  return v.toFixed(1);
+}
+
+export function formatBytes(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '-';
+  if (v < 1024) return `${v} B`;
+  if (v < 1024 ** 2) return `${(v / 1024).toFixed(1)} KB`;
+  if (v < 1024 ** 3) return `${(v / 1024 ** 2).toFixed(1)} MB`;
+  return `${(v / 1024 ** 3).toFixed(2)} GB`;
+}
+
+function formatStat(v: number | null, unit: string): string {
+  if (v === null || v === undefined) return '-';
+  if (unit === 'ms') return formatMs(v);
+  if (unit === 'B') return formatBytes(v);
+  if (unit === '/s') return v.toFixed(1);
+  return String(v);
+}
+
+/** The stats table of one run, as in the README's "Benchmarking a model". */
+export function statsTable(stats: BenchStats): string {
+  return table(
+    ['statistic', 'value', 'unit'],
+    STAT_ROWS.map((r) => [r.label, formatStat(stats[r.key], r.unit), r.unit === 'B' ? '' : r.unit]),
+  );
+}
+
+export function compareTable(c: RunComparison): string {
+  return table(
+    ['statistic', c.a.id, c.b.id, 'b/a'],
+    c.rows.map((r) => [
+      r.label,
+      formatStat(r.a, r.unit),
+      formatStat(r.b, r.unit),
+      r.ratio === null ? '-' : `${r.ratio.toFixed(3)}x`,
+    ]),
+  );
+}
+
+function count(name: string, raw: string, min = 0): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min) {
+    throw usageError(`--${name} must be a whole number ≥ ${min}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function optionsSummary(o: BenchOptions): string {
+  const parts = [
+    o.iterations !== null ? `${o.iterations} iterations` : `${(o.durationMs ?? 0) / 1000} s`,
+    `${o.warmup} warm-up`,
+    `threads ${o.intraOpThreads ?? 'default'}${o.interOpThreads ? `/${o.interOpThreads}` : ''}`,
+    `opt ${o.graphOptimization}`,
+    `ep ${o.executionProvider}`,
+    `${o.inputData} inputs${o.inputData === 'random' ? ` (seed ${o.seed})` : ''}`,
+  ];
+  const shapes = Object.entries(o.shapes).map(([k, v]) => `${k}=${v.join('x')}`);
+  if (shapes.length) parts.push(`shapes ${shapes.join(' ')}`);
+  return parts.join(', ');
+}
+
+function runJson(r: RunRecord, extra: Record<string, unknown> = {}) {
+  const { samples, ...rest } = r;
+  return {
+    ...rest,
+    samples: r.sampleCount,
+    ...(samples ? { latenciesMs: Array.from(samples) } : {}),
+    ...extra,
+  };
+}
+
+function inspectText(info: OnnxModelInfo): string {
+  const lines = [
+    `File       ${info.path}`,
+    `Format     ONNX (IR ${info.irVersion}, opset ${info.opset ?? 'none'}${
+      info.opsets.length > 1
+        ? `; ${info.opsets
+            .filter((o) => o.domain)
+            .map((o) => `${o.domain} v${o.version}`)
+            .join(', ')}`
+        : ''
+    })`,
+    `Producer   ${[info.producer.name, info.producer.version].filter(Boolean).join(' ') || '-'}`,
+    `Size       ${formatBytes(info.size)} (${info.size} bytes)`,
+    `SHA-256    ${info.sha256}`,
+    `Graph      ${info.graphName || '-'}: ${info.nodeCount} nodes, ${info.initializerCount} initializers, ${info.parameterCount.toLocaleString('en-US')} parameters`,
+  ];
+  if (info.description) lines.push(`About      ${info.description}`);
+  if (info.externalData.length) lines.push(`External   ${info.externalData.join(', ')}`);
+  const io = (title: string, ts: OnnxModelInfo['inputs']) =>
+    `\n${title}\n${table(
+      ['name', 'type', 'shape'],
+      ts.map((t) => [t.name, t.elementType, formatShape(t.shape)]),
+    )}`;
+  lines.push(io('Inputs', info.inputs), io('Outputs', info.outputs));
+  const ops = info.operators.map((o) => `${o.op} ${o.count}`).join(', ');
+  if (ops) lines.push(`\nOperators  ${ops}`);
+  return lines.join('\n');
+}
+
+/** Draws a one-line progress bar on stderr (TTY only), at most 10 times a second. */
+function progressPrinter(enabled: boolean) {
+  let last = 0;
+  return {
+    update(e: Extract<BenchEvent, { type: 'batch' }>, force = false) {
+      if (!enabled) return;
+      const now = Date.now();
+      if (!force && now - last < 100) return;
+      last = now;
+      const p = e.progress;
+      const width = 24;
+      const filled = p === null ? 0 : Math.round(p * width);
+      const bar = p === null ? '~'.repeat(width) : '#'.repeat(filled) + '.'.repeat(width - filled);
+      const pct = p === null ? '  ?%' : `${Math.floor(p * 100)}%`.padStart(4);
+      const what =
+        e.phase === 'measure' || e.phase === 'done'
+          ? `${e.total}${e.expected ? `/${e.expected}` : ''}`
+          : e.phase;
+      const stats = e.live.count
+        ? `  p50 ${formatMs(e.live.p50)} ms  p99 ${formatMs(e.live.p99)} ms`
+        : '';
+      process.stderr.write(
+        `\r\x1b[2K[${bar}] ${pct} ${what}${stats}  ${(e.elapsedMs / 1000).toFixed(1)} s`,
+      );
+    },
+    end() {
+      if (enabled) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+function openService(
+  cli: CliContext,
+  save: boolean,
+): { service: BenchService; history: HistoryHandle | null } {
+  const config = cli.resolveConfig();
+  const history = save ? openHistory(cli.dataDir()) : null;
+  const service = new BenchService({
+    sources: builtinSources(),
+    history,
+    flags: () => ({
+      stream_manager: config.flags.stream_manager.value,
+      metric_sink: save && config.flags.metric_sink.value,
+    }),
+    adapterGate: (name) =>
+      config.disabledBackends.value.includes(name)
+        ? `it is disabled by disabledBackends (${config.disabledBackends.source})`
+        : true,
+  });
+  return { service, history };
+}
+
+function historyOnly(
+  cli: CliContext,
+): HistoryHandle & { store: NonNullable<HistoryHandle['store']> } {
+  const h = openHistory(cli.dataDir());
+  if (!h.store) throw h.error ?? new CoralError('HISTORY_UNAVAILABLE', `Cannot open ${h.file}.`);
+  return h as HistoryHandle & { store: NonNullable<HistoryHandle['store']> };
+}
+
+interface BenchFlags {
+  warmup: string;
+  iterations?: string;
+  duration?: string;
+  threads?: string;
+  interThreads?: string;
+  optLevel: string;
+  ep: string;
+  shape: string[];
+  input: string;
+  seed: string;
+  adapter?: string;
+  label?: string;
+  save: boolean;
+  json?: boolean;
+}
+
+function benchOptions(flags: BenchFlags): BenchOptions {
+  if (flags.iterations !== undefined && flags.duration !== undefined) {
+    throw usageError('give --iterations or --duration, not both');
+  }
+  const shapes: Record<string, number[]> = {};
+  for (const s of flags.shape) parseShape(s, shapes);
+  return resolveBenchOptions({
+    warmup: count('warmup', flags.warmup),
+    iterations: flags.iterations === undefined ? null : count('iterations', flags.iterations, 1),
+    durationMs: flags.duration === undefined ? null : parseDuration(flags.duration),
+    intraOpThreads: flags.threads === undefined ? null : count('threads', flags.threads, 1),
+    interOpThreads:
+      flags.interThreads === undefined ? null : count('inter-threads', flags.interThreads, 1),
+    graphOptimization: flags.optLevel,
+    executionProvider: flags.ep,
+    shapes,
+    inputData: flags.input,
+    seed: count('seed', flags.seed),
+  });
+}
+
+async function bench(cli: CliContext, model: string, flags: BenchFlags): Promise<void> {
+  const options = benchOptions(flags);
+  const adapter =
+    flags.adapter ?? (path.extname(model).toLowerCase() === '.rknn' ? 'rknn' : 'onnx');
+  const { service } = openService(cli, flags.save);
+  const status = service.historyStatus();
+  if (!status.saving && flags.save && status.reason) {
+    cli.io.err(
+      `warning: ${status.reason.message}${status.reason.hint ? ` (${status.reason.hint})` : ''}`,
+    );
+  }
+  const tty = !flags.json && cli.io.isTTY && Boolean(process.stderr.isTTY);
+  const progress = progressPrinter(tty);
+  let finished: Extract<BenchEvent, { type: 'finished' }> | undefined;
+  service.subscribe((e) => {
+    if (e.type === 'batch') progress.update(e, e.phase === 'done');
+    if (e.type === 'finished') finished = e;
+  });
+  let runId: string | undefined;
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(EXIT_CANCELLED);
+    if (runId) service.cancel(runId);
+    if (!flags.json) cli.io.err('\nCancelling (Ctrl-C again to quit at once)…');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    runId = (
+      await service.start({
+        adapter,
+        model,
+        options,
+        ...(flags.label ? { label: flags.label } : {}),
+      })
+    ).runId;
+    if (interrupts > 0) service.cancel(runId);
+    const record = await service.wait(runId);
+    progress.end();
+    const saved = finished?.saved ?? false;
+    const notSaved = finished?.notSavedReason;
+    if (flags.json) {
+      const { samples: _omit, ...summary } = record;
+      printJson(
+        cli.io,
+        runJson(summary, {
+          saved,
+          ...(notSaved ? { notSavedReason: notSaved } : {}),
+        }),
+      );
+    } else {
+      for (const w of record.warnings) cli.io.err(`warning: ${w}`);
+      cli.io.out(`Run        ${record.id} (${record.status})`);
+      cli.io.out(
+        `Model      ${record.model.path}  [${formatBytes(record.model.size)}, sha256 ${record.model.sha256.slice(0, 12)}]`,
+      );
+      cli.io.out(`Target     ${record.adapter} on ${record.target}`);
+      cli.io.out(`Options    ${optionsSummary(record.options)}\n`);
+      cli.io.out(statsTable(record.stats));
+      if (record.error) {
+        cli.io.err(`\nerror: ${record.error.message}`);
+        if (record.error.hint) cli.io.err(`hint: ${record.error.hint}`);
+      }
+      cli.io.out(
+        saved
+          ? `\nSaved to the run history: coral runs show ${record.id}`
+          : `\nNot saved: ${notSaved?.message ?? 'off'}`,
+      );
+    }
+    if (record.status === 'failed') throw new CliExit(EXIT_INVALID);
+    if (record.status === 'cancelled') throw new CliExit(EXIT_CANCELLED);
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress.end();
+    await service.dispose();
+  }
+}
+
+export function register(program: Command, cli: CliContext): void {
+  const collect = (v: string, prev: string[]) => [...prev, v];
+
+  program
+    .command('inspect')
+    .description('describe an ONNX model: format, producer, opset, inputs and outputs, sha256')
+    .argument('<model>', 'the .onnx file')
+    .option(
+      '--load',
+      'also load it in onnxruntime (in a worker process) and time the session creation',
+    )
+    .option('--json', 'print one JSON object')
+    .action(async (model: string, opts: { load?: boolean; json?: boolean }) => {
+      const info = await inspectOnnx(model);
+      let load: { sessionCreateMs: number } | undefined;
+      if (opts.load) {
+        const loaded = await withWorker((w) => w.load(info.path, resolveBenchOptions({})));
+        load = { sessionCreateMs: loaded.sessionCreateMs };
+      }
+      if (opts.json) return printJson(cli.io, { ...info, ...(load ? { load } : {}) });
+      cli.io.out(inspectText(info));
+      if (load) cli.io.out(`\nonnxruntime loaded it in ${formatMs(load.sessionCreateMs)} ms.`);
+    });
+
+  program
+    .command('bench')
+    .description(
+      'benchmark a model locally; Ctrl-C stops early and keeps (and saves) the partial run',
+    )
+    .argument('<model>', 'the model file (.onnx)')
+    .option('--warmup <n>', 'iterations before measuring', '10')
+    .option('--iterations <n>', 'measured iterations (default 100)')
+    .option('--duration <time>', 'measure for this long instead (500ms, 10s, 2m)')
+    .option('--threads <n>', 'intra-op threads (default: onnxruntime decides)')
+    .option('--inter-threads <n>', 'inter-op threads (runs independent operators in parallel)')
+    .option('--opt-level <level>', 'graph optimisation: disabled, basic, extended, all', 'all')
+    .option('--ep <provider>', 'execution provider (see `coral init`)', 'cpu')
+    .option(
+      '--shape <name=AxB>',
+      'an input shape (images=1x3x640x640) or a symbolic dim (batch=4)',
+      collect,
+      [],
+    )
+    .option('--input <kind>', 'input data: random (seeded) or zeros', 'random')
+    .option('--seed <n>', 'seed of the random input data', '1')
+    .option('--adapter <name>', 'the backend to use (default from the file extension)')
+    .option('--label <text>', 'a label stored with the run')
+    .option('--no-save', 'do not store the run in the history')
+    .option('--json', 'print one JSON object (status, stats in ms, samples count, model, options)')
+    .action((model: string, flags: BenchFlags) => bench(cli, model, flags));
+
+  const runs = program.command('runs').description('the benchmark run history');
+  runs
+    .command('list')
+    .description('stored runs, newest first')
+    .option('--limit <n>', 'how many', '20')
+    .option('--adapter <name>', 'only runs of this adapter')
+    .option('--target <id>', 'only runs on this target (local or a board id)')
+    .option('--json', 'print JSON')
+    .action((opts: { limit: string; adapter?: string; target?: string; json?: boolean }) => {
+      const h = historyOnly(cli);
+      try {
+        const list = h.store.list({
+          limit: count('limit', opts.limit, 1),
+          ...(opts.adapter ? { adapter: opts.adapter } : {}),
+          ...(opts.target ? { target: opts.target } : {}),
+        });
+        if (opts.json)
+          return printJson(
+            cli.io,
+            list.map((r) => runJson(r)),
+          );
+        if (!list.length)
+          return cli.io.out(`No runs yet in ${h.file}. Start one with \`coral bench MODEL\`.`);
+        cli.io.out(
+          table(
+            [
+              'id',
+              'started',
+              'adapter',
+              'target',
+              'model',
+              'status',
+              'samples',
+              'mean ms',
+              'p50 ms',
+              'p99 ms',
+            ],
+            list.map((r) => [
+              r.id,
+              r.startedAt.replace('T', ' ').slice(0, 19),
+              r.adapter,
+              r.target,
+              path.basename(r.model.path),
+              r.status,
+              r.sampleCount,
+              formatMs(r.stats.mean),
+              formatMs(r.stats.p50),
+              formatMs(r.stats.p99),
+            ]),
+          ),
+        );
+      } finally {
+        h.store.close();
+      }
+    });
+  runs
+    .command('show')
+    .description('one run: model, options, statistics (an id prefix is enough)')
+    .argument('<id>')
+    .option('--samples', 'with --json, include every latency')
+    .option('--json', 'print JSON')
+    .action((id: string, opts: { samples?: boolean; json?: boolean }) => {
+      const h = historyOnly(cli);
+      try {
+        const r = h.store.get(id, { samples: Boolean(opts.samples) });
+        if (opts.json) return printJson(cli.io, runJson(r));
+        cli.io.out(`Run        ${r.id}${r.label ? ` "${r.label}"` : ''} (${r.status})`);
+        cli.io.out(`Started    ${r.startedAt}  finished ${r.finishedAt}`);
+        cli.io.out(
+          `Model      ${r.model.path}  [${r.model.format}, ${formatBytes(r.model.size)}, sha256 ${r.model.sha256.slice(0, 12)}]`,
+        );
+        cli.io.out(`Target     ${r.adapter} on ${r.target}`);
+        cli.io.out(`Options    ${optionsSummary(r.options)}\n`);
+        cli.io.out(statsTable(r.stats));
+        for (const w of r.warnings) cli.io.out(`warning: ${w}`);
+        if (r.error)
+          cli.io.out(`\nerror: ${r.error.message}${r.error.hint ? `\nhint: ${r.error.hint}` : ''}`);
+      } finally {
+        h.store.close();
+      }
+    });
+  runs
+    .command('compare')
+    .description('two runs side by side with the ratio (b/a) of each statistic')
+    .argument('<a>')
+    .argument('<b>')
+    .option('--json', 'print JSON')
+    .action((a: string, b: string, opts: { json?: boolean }) => {
+      const h = historyOnly(cli);
+      try {
+        const c = h.store.compare(a, b);
+        if (opts.json) {
+          return printJson(cli.io, {
+            a: runJson(c.a),
+            b: runJson(c.b),
+            sameModel: c.sameModel,
+            rows: c.rows,
+          });
+        }
+        if (!c.sameModel) {
+          cli.io.err(
+            `note: the runs timed different models (${path.basename(c.a.model.path)} vs ${path.basename(c.b.model.path)}).`,
+          );
+        }
+        cli.io.out(
+          `a = ${c.a.id}: ${c.a.adapter} on ${c.a.target}, ${optionsSummary(c.a.options)}`,
+        );
+        cli.io.out(
+          `b = ${c.b.id}: ${c.b.adapter} on ${c.b.target}, ${optionsSummary(c.b.options)}\n`,
+        );
+        cli.io.out(compareTable(c));
+      } catch (e) {
+        throw e instanceof CoralError ? e : new CoralError('RUNS_COMPARE_FAILED', describeError(e));
+      } finally {
+        h.store.close();
+      }
+    });
+}
