@@ -3,6 +3,7 @@ import type { CliContext } from '../context';
 import * as runtime from './runtime';
 import * as diag from './diag';
 import * as bench from './bench';
+import * as serve from './serve';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
@@ -12,4 +13,4 @@ export interface CommandModule {
  * Every command group of `coral`. A room that adds commands adds one module here.
  * Order is the order of `coral --help`.
  */
-export const commandModules: CommandModule[] = [runtime, bench, diag];
+export const commandModules: CommandModule[] = [runtime, bench, diag, serve];

@@ -1,0 +1,42 @@
+/**
+ * What the handler table serves: the runtime service plus the domain services that have landed.
+ * A domain whose service is absent answers with UNAVAILABLE (and a hint) instead of failing.
+ * The ports are the narrow slices of each service the handlers use, so a service can grow
+ * without the IPC layer noticing and tests can pass real services directly.
+ */
+import type { RuntimeService } from '../runtime/service';
+import type { BenchService } from '../bench/service';
+import type { SampleModel } from './contract';
+
+export interface AppPort {
+  mode: 'electron' | 'browser';
+  /** Versions of the parts (app, node, electron, chrome, v8, onnxruntime …). */
+  versions: Record<string, string>;
+  dataDir: string;
+}
+
+/** The slice of electron/bench's BenchService the handlers use. */
+export type BenchPort = Pick<
+  BenchService,
+  | 'start'
+  | 'cancel'
+  | 'active'
+  | 'subscribe'
+  | 'list'
+  | 'get'
+  | 'compare'
+  | 'historyStatus'
+  | 'adapters'
+>;
+
+export interface ModelsPort {
+  samples(): SampleModel[] | Promise<SampleModel[]>;
+  upload(name: string, bytes: Uint8Array): Promise<{ path: string; sizeBytes: number }>;
+}
+
+export interface Services {
+  app: AppPort;
+  runtime: RuntimeService;
+  models?: ModelsPort;
+  bench?: BenchPort;
+}
