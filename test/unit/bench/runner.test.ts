@@ -1,0 +1,111 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { resolveBenchOptions } from '../../../electron/bench/options';
+import { runBench, type RunBatch } from '../../../electron/bench/runner';
+import type { BenchSource } from '../../../electron/bench/types';
+import { CoralError } from '../../../electron/runtime/errors';
+
+/** A source that emits samples itself, as a board parsing rknn_benchmark lines does. */
+function emittingSource(
+  total: number,
+  everyMs: number,
+  opts: { failAfter?: number } = {},
+): BenchSource {
+  return {
+    async run({ sink, signal }) {
+      sink.phase('prepare');
+      sink.phase('measure');
+      for (let i = 0; i < total && !signal.aborted; i++) {
+        if (opts.failAfter === i) {
+          throw new CoralError('BOARD_GONE', 'The board closed the connection.', {
+            hint: 'Check the cable.',
+          });
+        }
+        sink.samples([1 + i / 1000]);
+        await sleep(everyMs);
+      }
+      return { sessionCreateMs: 42, extra: { npu: 'rk3588' } };
+    },
+  };
+}
+
+describe('runBench', () => {
+  it('finishes with every sample, the statistics and the source extras', async () => {
+    const r = await runBench(emittingSource(30, 1), resolveBenchOptions({ iterations: 30 }));
+    expect(r.status).toBe('finished');
+    expect(r.samples).toHaveLength(30);
+    expect(r.stats.count).toBe(30);
+    expect(r.stats.sessionCreateMs).toBe(42);
+    expect(r.stats.min).toBe(1);
+    expect(r.extra).toEqual({ npu: 'rk3588' });
+    expect(r.error).toBeUndefined();
+  });
+
+  it('streams batches at most ~20 per second whose samples add up to the run', async () => {
+    const batches: RunBatch[] = [];
+    const r = await runBench(emittingSource(200, 2), resolveBenchOptions({ iterations: 200 }), {
+      onBatch: (b) => batches.push(b),
+    });
+    const joined = batches.flatMap((b) => Array.from(b.samples));
+    expect(joined).toEqual(Array.from(r.samples));
+    expect(batches.map((b) => b.seq)).toEqual(batches.map((_, i) => i));
+    const last = batches[batches.length - 1];
+    expect(last).toMatchObject({ phase: 'done', total: 200, progress: 1 });
+    const seconds = (batches[batches.length - 1].elapsedMs - batches[0].elapsedMs) / 1000;
+    expect(batches.length - 1).toBeLessThanOrEqual(Math.ceil(seconds * 20) + 2);
+    expect(
+      batches.some(
+        (b) => b.phase === 'measure' && b.progress !== null && b.progress > 0 && b.progress < 1,
+      ),
+    ).toBe(true);
+  });
+
+  it('sends no batches when streaming is off (flag stream_manager), only the result', async () => {
+    const batches: RunBatch[] = [];
+    const r = await runBench(emittingSource(50, 1), resolveBenchOptions({ iterations: 50 }), {
+      stream: false,
+      onBatch: (b) => batches.push(b),
+    });
+    expect(batches).toEqual([]);
+    expect(r.samples).toHaveLength(50);
+  });
+
+  it('ends as cancelled on abort and keeps the samples so far', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const r = await runBench(
+      emittingSource(10_000, 2),
+      resolveBenchOptions({ iterations: 10_000 }),
+      {
+        signal: controller.signal,
+      },
+    );
+    expect(r.status).toBe('cancelled');
+    expect(r.samples.length).toBeGreaterThan(5);
+    expect(r.stats.count).toBe(r.samples.length);
+  });
+
+  it('ends as failed with the error, keeping the samples measured before it', async () => {
+    const r = await runBench(
+      emittingSource(100, 1, { failAfter: 12 }),
+      resolveBenchOptions({ iterations: 100 }),
+    );
+    expect(r.status).toBe('failed');
+    expect(r.error).toMatchObject({ code: 'BOARD_GONE', hint: 'Check the cable.' });
+    expect(r.samples).toHaveLength(12);
+  });
+
+  it('passes warnings on as they happen and keeps them', async () => {
+    const seen: string[] = [];
+    const source: BenchSource = {
+      async run({ sink }) {
+        sink.warn('dimension batch set to 1');
+        return {};
+      },
+    };
+    const r = await runBench(source, resolveBenchOptions({}), { onWarning: (m) => seen.push(m) });
+    expect(seen).toEqual(['dimension batch set to 1']);
+    expect(r.warnings).toEqual(seen);
+    expect(r.status).toBe('finished');
+  });
+});
