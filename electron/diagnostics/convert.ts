@@ -100,6 +100,10 @@ export function boardIdentifiers(b: BoardInput): Array<{ kind: IdentifierKind; v
   if (user) out.push({ kind: 'user', value: user });
   const serial = b.serial ?? parsed.serial;
   if (serial) out.push({ kind: 'serial', value: serial });
+  // What the board says about itself (probe: hostname, user) identifies it as well.
+  const probe = b.probe?.result as { hostname?: unknown; user?: { name?: unknown } } | undefined;
+  if (typeof probe?.hostname === 'string') out.push({ kind: 'host', value: probe.hostname });
+  if (typeof probe?.user?.name === 'string') out.push({ kind: 'user', value: probe.user.name });
   return out;
 }
 
@@ -150,27 +154,42 @@ export function decimate(values: ArrayLike<number>, maxPoints = MAX_PLOT_POINTS)
   return out;
 }
 
-export function histogram(
-  values: ArrayLike<number>,
-  bins = 30,
-): { minMs: number; maxMs: number; counts: number[] } | null {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) continue;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (min === Infinity) return null;
+export interface Histogram {
+  minMs: number;
+  maxMs: number;
+  counts: number[];
+  overflow: number;
+  overflowMaxMs: number | null;
+}
+
+/**
+ * Equal-width bins from the minimum up to Tukey's far-out fence (q3 + 3·IQR); spikes beyond
+ * it go to an overflow count instead of squeezing every other bar into one column.
+ */
+export function histogram(values: ArrayLike<number>, bins = 30): Histogram | null {
+  const finite = Float64Array.from(Array.from(values).filter((v) => Number.isFinite(v))).sort();
+  const n = finite.length;
+  if (n === 0) return null;
+  const min = finite[0];
+  const max = finite[n - 1];
+  const q = (p: number) => finite[Math.min(n - 1, Math.floor(n * p))];
+  const fence = q(0.75) + 3 * (q(0.75) - q(0.25));
+  const hi = fence > min && fence < max ? fence : max;
   const counts = new Array<number>(bins).fill(0);
-  const width = max - min || 1;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) continue;
-    counts[Math.min(bins - 1, Math.floor(((v - min) / width) * bins))] += 1;
+  const width = hi - min || 1;
+  let overflow = 0;
+  for (let i = 0; i < n; i++) {
+    const v = finite[i];
+    if (v > hi) overflow += 1;
+    else counts[Math.min(bins - 1, Math.floor(((v - min) / width) * bins))] += 1;
   }
-  return { minMs: round3(min), maxMs: round3(max), counts };
+  return {
+    minMs: round3(min),
+    maxMs: round3(hi),
+    counts,
+    overflow,
+    overflowMaxMs: overflow ? round3(max) : null,
+  };
 }
 
 function round3(v: number): number {

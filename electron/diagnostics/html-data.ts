@@ -4,12 +4,12 @@ import {
   esc,
   formatBytes,
   formatTime,
+  inlineKv,
   kv,
   objectKv,
   statusBadge,
   table,
   td,
-  valueCell,
 } from './html-parts';
 import type { BoardsData, ReportBoard, ReportRun, RunsData, StatRow } from './schema';
 import { formatMs, latencyHistogram, latencyTimeline } from './svg';
@@ -115,6 +115,21 @@ export function renderRuns(d: RunsData): string {
   return `${note}${summary}${d.runs.map(renderRun).join('\n')}`;
 }
 
+/** sha256 / size / format of the model as `onnx · 13.4 MiB · sha256 abab…abab`. */
+function modelFacts(info: unknown): string {
+  const m = (info ?? {}) as { sha256?: unknown; size?: unknown; format?: unknown };
+  if (typeof m.sha256 !== 'string' && typeof m.size !== 'number') return inlineKv(info);
+  const parts: string[] = [];
+  if (typeof m.format === 'string') parts.push(esc(m.format));
+  if (typeof m.size === 'number') parts.push(esc(formatBytes(m.size)));
+  if (typeof m.sha256 === 'string') {
+    parts.push(
+      `sha256 <span class="mono" title="${esc(m.sha256)}">${esc(m.sha256.slice(0, 12))}…${esc(m.sha256.slice(-6))}</span>`,
+    );
+  }
+  return parts.join(' · ');
+}
+
 function statOrDash(v: number | null): string {
   return v === null ? '—' : `${formatMs(v)} ms`;
 }
@@ -135,7 +150,7 @@ function renderRun(r: ReportRun): string {
   ];
   const options =
     r.options && typeof r.options === 'object' && Object.keys(r.options as object).length
-      ? objectKv(r.options)
+      ? objectKv(r.options, 'cols')
       : '<p class="note">no options recorded</p>';
   return `<div class="card">
 <div class="card-head"><span class="title">${esc(r.model)} <span class="source">on ${esc(r.backend)} · ${esc(r.target ?? 'local')}</span></span><span>${statusBadge(r.status)} <span class="source mono">${esc(r.id)}</span></span></div>
@@ -144,7 +159,7 @@ ${kv([
   ['finished', esc(formatTime(r.finishedAt))],
   ...(r.label ? ([['label', esc(r.label)]] as Array<[string, string]>) : []),
   ...(r.modelInfo !== undefined
-    ? ([['model', valueCell(r.modelInfo)]] as Array<[string, string]>)
+    ? ([['model', modelFacts(r.modelInfo)]] as Array<[string, string]>)
     : []),
 ])}
 ${r.error ? errorCallout({ code: r.error.code ?? 'RUN_FAILED', message: r.error.message, ...(r.error.hint ? { hint: r.error.hint } : {}) }, 'The run failed') : ''}

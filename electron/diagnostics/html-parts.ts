@@ -81,19 +81,48 @@ export function td(html: string, cls = ''): string {
   return `<td${cls ? ` class="${cls}"` : ''}>${html}</td>`;
 }
 
-export function kv(pairs: Array<[string, string]>): string {
+export function kv(pairs: Array<[string, string]>, cls = ''): string {
   if (pairs.length === 0) return '';
-  return `<dl class="kv">${pairs.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
+  return `<dl class="kv${cls ? ` ${cls}` : ''}">${pairs.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }
 
-/** An object's top-level fields as a definition list; nested values as compact JSON. */
-export function objectKv(value: unknown): string {
+/** Nested objects as dotted keys (runtime.rknnServer.version), so probe results read as a list. */
+export function flatten(
+  value: unknown,
+  prefix = '',
+  depth = 0,
+  out: Array<[string, unknown]> = [],
+): Array<[string, unknown]> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && depth < 4) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0 && prefix) out.push([prefix, {}]);
+    for (const [k, v] of entries) flatten(v, prefix ? `${prefix}.${k}` : k, depth + 1, out);
+  } else {
+    out.push([prefix || 'value', value]);
+  }
+  return out;
+}
+
+/** An object's fields as a definition list (nested objects flattened to dotted keys). */
+export function objectKv(value: unknown, cls = ''): string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return `<pre>${esc(json(value))}</pre>`;
   }
-  const entries = Object.entries(value as Record<string, unknown>);
+  const entries = flatten(value);
   if (entries.length === 0) return '<p class="note">empty</p>';
-  return kv(entries.map(([k, v]) => [k, valueCell(v)]));
+  return kv(
+    entries.map(([k, v]) => [k, valueCell(v)]),
+    cls,
+  );
+}
+
+/** A small object on one line: `key value · key value` (adapter details, model facts). */
+export function inlineKv(value: unknown): string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return esc(valueText(value));
+  return `<span class="inline-kv">${flatten(value)
+    .map(([k, v]) => `${esc(k)} <b>${esc(valueText(v))}</b>`)
+    .join(' · ')}</span>`;
 }
 
 export function errorCallout(

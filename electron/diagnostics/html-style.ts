@@ -67,6 +67,9 @@ td .mono, td code { word-break: break-all; }
 .kv { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 6px 0; }
 .kv dt { color: var(--muted); }
 .kv dd { margin: 0; word-break: break-word; }
+.kv.cols { grid-template-columns: repeat(3, max-content minmax(0, 1fr)); }
+.inline-kv { color: var(--muted); font-size: 11.5px; }
+.inline-kv b { color: var(--ink); font-weight: 500; }
 .plots { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; margin-top: 8px; }
 .plot { width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
 .plot .grid { stroke: #e9edf2; stroke-width: 1; }
@@ -74,6 +77,7 @@ td .mono, td code { word-break: break-all; }
 .plot .line { fill: none; stroke: var(--accent); stroke-width: 1.4; stroke-linejoin: round; }
 .plot .area { fill: rgba(232,100,79,.10); stroke: none; }
 .plot .bar { fill: #4f7cc4; }
+.plot .bar.overflow { fill: #d99a00; }
 .plot .tick { font-size: 10px; fill: #5c6675; }
 .plot .label { font-size: 10.5px; fill: #5c6675; }
 .plot .marker { font-size: 10px; font-weight: 600; }
@@ -85,7 +89,7 @@ td .mono, td code { word-break: break-all; }
 .log tr.l-error td { background: #fff6f5; }
 .log tr.l-warn td { background: #fffaf0; }
 footer { margin-top: 36px; color: var(--muted); font-size: 11.5px; border-top: 1px solid var(--line); padding-top: 10px; }
-@media (max-width: 760px) { .plots { grid-template-columns: 1fr; } }
+@media (max-width: 760px) { .plots { grid-template-columns: 1fr; } .kv.cols { grid-template-columns: max-content 1fr; } }
 @media print {
   @page { margin: 14mm 12mm; }
   body { font-size: 11px; }

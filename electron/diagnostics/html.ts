@@ -6,6 +6,7 @@ import {
   formatBytes,
   formatDuration,
   formatTime,
+  inlineKv,
   json,
   kv,
   mutedCallout,
@@ -195,7 +196,7 @@ function renderRuntime(d: RuntimeData): string {
         td(esc(a.modelFormats.join(' '))),
         td(statusBadge(a.status)),
         td(
-          `${a.reason ? esc(a.reason) : ''}${a.detail !== undefined ? `<div class="mono">${esc(JSON.stringify(a.detail))}</div>` : ''}`,
+          `${a.reason ? esc(a.reason) : ''}${a.detail !== undefined ? `<div>${inlineKv(a.detail)}</div>` : ''}`,
         ),
       ]),
     ),

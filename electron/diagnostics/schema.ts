@@ -216,9 +216,18 @@ export const runSchema = z.object({
   latencyMs: z.array(z.number()),
   /** How many samples the run had before decimation. */
   latencyCount: z.number().int().nonnegative(),
-  /** Distribution of all samples (before decimation): equal-width bins from minMs to maxMs. */
+  /**
+   * Distribution of all samples (before decimation): equal-width bins from minMs to maxMs;
+   * samples beyond maxMs (a long tail of spikes) are counted in `overflow`, up to overflowMaxMs.
+   */
   histogram: z
-    .object({ minMs: z.number(), maxMs: z.number(), counts: z.array(z.number().int()) })
+    .object({
+      minMs: z.number(),
+      maxMs: z.number(),
+      counts: z.array(z.number().int().nonnegative()),
+      overflow: z.number().int().nonnegative(),
+      overflowMaxMs: z.number().nullable(),
+    })
     .nullable(),
   warnings: z.array(z.string()),
   /** Backend-specific facts recorded with the run (runtime versions, board probe …). */

@@ -19,6 +19,11 @@ export function niceTicks(max: number, count = 5): number[] {
   return ticks;
 }
 
+/** An axis tick: as few digits as the step needs (5, 2.5, 0.25), no trailing zeros. */
+export function formatTick(v: number): string {
+  return String(Number(v.toPrecision(4)));
+}
+
 export function formatMs(v: number): string {
   if (v === 0) return '0';
   if (v >= 100) return v.toFixed(0);
@@ -59,7 +64,7 @@ export function latencyTimeline(
   for (const v of yt) {
     parts.push(
       `<line class="grid" x1="${M.l}" x2="${W - M.r}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/>`,
-      `<text class="tick" x="${M.l - 6}" y="${(y(v) + 3.5).toFixed(1)}" text-anchor="end">${formatMs(v)}</text>`,
+      `<text class="tick" x="${M.l - 6}" y="${(y(v) + 3.5).toFixed(1)}" text-anchor="end">${formatTick(v)}</text>`,
     );
   }
   for (const v of xt) {
@@ -87,17 +92,24 @@ export function latencyTimeline(
   return svg(parts, `Latency per iteration, ${totalCount} samples`);
 }
 
-/** The distribution of all samples as bars. */
+/** The distribution of all samples as bars; a long tail of spikes as one overflow bar. */
 export function latencyHistogram(
-  h: { minMs: number; maxMs: number; counts: number[] } | null,
+  h: {
+    minMs: number;
+    maxMs: number;
+    counts: number[];
+    overflow: number;
+    overflowMaxMs: number | null;
+  } | null,
 ): string {
   if (!h || h.counts.length === 0) return emptyPlot('no latency distribution');
   const pw = W - M.l - M.r;
   const ph = H - M.t - M.b;
-  const top = Math.max(...h.counts);
+  const slots = h.counts.length + (h.overflow ? 2 : 0);
+  const top = Math.max(...h.counts, h.overflow);
   const yt = niceTicks(top, 4).map(Math.round);
   const yMax = yt[yt.length - 1] || 1;
-  const bw = pw / h.counts.length;
+  const bw = pw / slots;
   const parts: string[] = [frame('Latency distribution')];
   for (const v of yt) {
     const py = M.t + ph - (v / yMax) * ph;
@@ -106,19 +118,32 @@ export function latencyHistogram(
       `<text class="tick" x="${M.l - 6}" y="${(py + 3.5).toFixed(1)}" text-anchor="end">${v}</text>`,
     );
   }
-  h.counts.forEach((c, i) => {
+  const bar = (i: number, c: number, cls: string) => {
     if (c === 0) return;
-    const bh = (c / yMax) * ph;
+    const bh = Math.max(1, (c / yMax) * ph);
     parts.push(
-      `<rect class="bar" x="${(M.l + i * bw + 0.5).toFixed(1)}" y="${(M.t + ph - bh).toFixed(1)}" width="${Math.max(0.5, bw - 1).toFixed(1)}" height="${bh.toFixed(1)}"/>`,
+      `<rect class="${cls}" x="${(M.l + i * bw + 0.5).toFixed(1)}" y="${(M.t + ph - bh).toFixed(1)}" width="${Math.max(0.5, bw - 1).toFixed(1)}" height="${bh.toFixed(1)}"/>`,
     );
-  });
+  };
+  h.counts.forEach((c, i) => bar(i, c, 'bar'));
+  const binsRight = M.l + h.counts.length * bw;
   const mid = (h.minMs + h.maxMs) / 2;
   parts.push(
     `<line class="axis" x1="${M.l}" x2="${W - M.r}" y1="${M.t + ph}" y2="${M.t + ph}"/>`,
     `<text class="tick" x="${M.l}" y="${H - M.b + 14}" text-anchor="start">${formatMs(h.minMs)}</text>`,
-    `<text class="tick" x="${M.l + pw / 2}" y="${H - M.b + 14}" text-anchor="middle">${formatMs(mid)}</text>`,
-    `<text class="tick" x="${W - M.r}" y="${H - M.b + 14}" text-anchor="end">${formatMs(h.maxMs)}</text>`,
+    `<text class="tick" x="${((M.l + binsRight) / 2).toFixed(1)}" y="${H - M.b + 14}" text-anchor="middle">${formatMs(mid)}</text>`,
+    `<text class="tick" x="${binsRight.toFixed(1)}" y="${H - M.b + 14}" text-anchor="end">${formatMs(h.maxMs)}</text>`,
+  );
+  if (h.overflow) {
+    bar(slots - 1, h.overflow, 'bar overflow');
+    const cx = M.l + (slots - 0.5) * bw;
+    const upTo = formatMs(h.overflowMaxMs ?? h.maxMs);
+    parts.push(
+      `<text class="tick" x="${cx.toFixed(1)}" y="${H - M.b + 14}" text-anchor="middle">more</text>`,
+      `<text class="marker" x="${(W - M.r).toFixed(1)}" y="${(M.t + 10).toFixed(1)}" text-anchor="end" fill="#8a5a00">${h.overflow} beyond ${formatMs(h.maxMs)} ms, up to ${upTo} ms</text>`,
+    );
+  }
+  parts.push(
     `<text class="label" x="${M.l + pw / 2}" y="${H - 4}" text-anchor="middle">latency (ms)</text>`,
     `<text class="label" transform="translate(12 ${M.t + ph / 2}) rotate(-90)" text-anchor="middle">samples</text>`,
   );
