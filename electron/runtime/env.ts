@@ -99,6 +99,12 @@ export const ENV_VARIABLES: EnvVariable[] = [
     kind: 'path',
     description: 'Where bundled resources (sample models, board profiles) are read from.',
   },
+  {
+    name: 'CORAL_RKNN_LIB',
+    kind: 'path',
+    description:
+      'The librknnrt.so (or librknnmrt.so) the local NPU path loads, instead of searching /usr/lib and LD_LIBRARY_PATH.',
+  },
 ];
 
 const BY_NAME = new Map(ENV_VARIABLES.map((v) => [v.name, v]));
