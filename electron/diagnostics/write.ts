@@ -67,10 +67,8 @@ export function encodeReport(report: DiagnosticReport, format: ReportFormat): En
     const mtime = new Date(report.header.generatedAt);
     bytes = zipSync(
       {
-        [folder]: {
-          'report.json': strToU8(reportJsonText(report)),
-          'report.html': strToU8(renderHtml(report)),
-        },
+        [`${folder}/report.json`]: strToU8(reportJsonText(report)),
+        [`${folder}/report.html`]: strToU8(renderHtml(report)),
       },
       { level: 6, mtime: Number.isNaN(mtime.getTime()) ? new Date() : mtime },
     );
