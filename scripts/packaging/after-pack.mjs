@@ -2,7 +2,13 @@
 // out and before it is signed and put into an installer: flips Coral Studio's Electron fuses
 // and reads them back, so a build whose fuses did not take fails here instead of shipping.
 import { flipFuses, getCurrentFuseWire } from '@electron/fuses';
-import { ARCH_NAMES, electronBinaryPath, fuseConfig, fuseMismatches } from './fuses.mjs';
+import {
+  ARCH_NAMES,
+  electronBinaryPath,
+  fuseConfig,
+  fuseMismatches,
+  removedRequiredFuses,
+} from './fuses.mjs';
 
 export default async function afterPack(context) {
   const platform = context.electronPlatformName;
@@ -13,6 +19,12 @@ export default async function afterPack(context) {
     productFilename: context.packager.appInfo.productFilename,
     executableName: context.packager.executableName,
   });
+  const removed = removedRequiredFuses(await getCurrentFuseWire(binary));
+  if (removed.length > 0) {
+    throw new Error(
+      `${binary}: this Electron has removed the fuses ${removed.join(', ')}; update scripts/packaging/fuses.mjs`,
+    );
+  }
   await flipFuses(binary, fuseConfig({ platform, arch }));
   const problems = fuseMismatches(await getCurrentFuseWire(binary));
   if (problems.length > 0) {

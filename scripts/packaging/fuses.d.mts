@@ -22,3 +22,6 @@ export declare function electronBinaryPath(target: {
   executableName?: string;
 }): string;
 export declare function fuseMismatches(wire: Readonly<Record<number, number | string>>): string[];
+export declare function removedRequiredFuses(
+  wire: Readonly<Record<number, number | string>>,
+): RequiredFuseName[];

@@ -67,6 +67,14 @@ export function electronBinaryPath({ appOutDir, platform, productFilename, execu
   }
 }
 
+/**
+ * Required fuses that this Electron marks as removed ('r'): flipping such a byte does nothing
+ * (Electron ignores it), so the build must stop and the fuse list be revisited.
+ */
+export function removedRequiredFuses(wire) {
+  return Object.keys(REQUIRED_FUSES).filter((name) => wire[FuseV1Options[name]] === 114);
+}
+
 const STATE_NAMES = Object.freeze({ 48: 'off', 49: 'on', 114: 'removed' });
 
 /**
