@@ -2,11 +2,15 @@ import type { CompatResult } from '../backends/rknn/compat';
 import type { HistoryStore } from '../bench/history';
 import { STAT_ROWS } from '../bench/stats';
 import type { RunRecord } from '../bench/types';
+import { findRknnLibrary, loadRknnAddon } from '../../native/index';
 import { ENV_VARIABLES } from '../runtime/env';
+import { APP_VERSION } from '../runtime/version';
 import type { RuntimeContext } from '../runtime/types';
 import type {
   CompatVerdictInput,
   KnownSecret,
+  NativeInfo,
+  NativeInfoProvider,
   ReportSources,
   RunInput,
   RunsSectionProvider,
@@ -83,6 +87,33 @@ export function compatVerdict(subject: string, result: CompatResult): CompatVerd
   };
 }
 
+/**
+ * The native addon and librknnrt, each shown when present or when it is broken (a failed
+ * build, a CORAL_RKNN_LIB pointing nowhere); absence on a machine without an NPU is normal
+ * and stays out of the header.
+ */
+export function nativeProvider(env: NodeJS.ProcessEnv): NativeInfoProvider {
+  return {
+    info() {
+      const out: NativeInfo = {};
+      const addon = loadRknnAddon();
+      if (addon.ok) out.nativeAddon = { version: APP_VERSION, path: addon.path };
+      else if (addon.state === 'build-failed' || addon.state === 'load-failed') {
+        out.nativeAddon = { version: null, path: addon.path, error: addon.reason };
+      }
+      const lib = findRknnLibrary(env);
+      if (lib.ok) {
+        out.librknnrt = lib.version
+          ? { version: lib.version, path: lib.path }
+          : { version: null, path: lib.path, error: 'no version string found in the library' };
+      } else if (lib.fromEnv) {
+        out.librknnrt = { version: null, error: lib.reason };
+      }
+      return out;
+    },
+  };
+}
+
 /** Values of CORAL_* variables marked secret in the runtime's variable table. */
 export function secretEnvValues(env: NodeJS.ProcessEnv): KnownSecret[] {
   const out: KnownSecret[] = [];
@@ -106,5 +137,10 @@ export function baseSources(
   env: NodeJS.ProcessEnv,
   registry: SessionSecrets = sessionSecrets,
 ): ReportSources {
-  return { env, secrets: secretsProvider(env, registry), versions: process.versions };
+  return {
+    env,
+    secrets: secretsProvider(env, registry),
+    versions: process.versions,
+    native: nativeProvider(env),
+  };
 }

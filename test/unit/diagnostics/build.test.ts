@@ -2,7 +2,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../../electron/bench/history';
 import { buildReport, withDeadline } from '../../../electron/diagnostics/build';
-import { historyProvider, runtimeProvider } from '../../../electron/diagnostics/sources';
+import {
+  historyProvider,
+  nativeProvider,
+  runtimeProvider,
+} from '../../../electron/diagnostics/sources';
 import { reportSchema, REPORT_SCHEMA_VERSION } from '../../../electron/diagnostics/schema';
 import type { ReportSources } from '../../../electron/diagnostics/providers';
 import { SectionUnavailable } from '../../../electron/diagnostics/providers';
@@ -14,6 +18,7 @@ import {
   seedHistory,
 } from '../../helpers/diagnostics';
 import { tempDir } from '../../helpers/plugins';
+import { ensureRknnAddon, fakeRknnrtLibrary } from '../../helpers/rknn-native';
 
 const stores: HistoryStore[] = [];
 afterEach(() => {
@@ -272,5 +277,44 @@ describe('withDeadline', () => {
       message: 'slow thing did not answer within 50 ms',
     });
     expect(signal?.aborted).toBe(true);
+  });
+});
+
+describe('native versions in the header', () => {
+  it('shows the native addon and the librknnrt version read from the library file', async () => {
+    ensureRknnAddon();
+    const lib = fakeRknnrtLibrary();
+    const { json } = await buildReport(
+      { native: nativeProvider({ CORAL_RKNN_LIB: lib }) },
+      { homeDir: null },
+    );
+    expect(json.header.versions.librknnrt).toEqual({
+      version: '2.3.0 (fake0000@2024-01-01T00:00:00)',
+      path: lib,
+    });
+    expect(json.header.versions.nativeAddon?.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(json.header.versions.nativeAddon?.path).toMatch(/coral_rknn\.node$/);
+  });
+
+  it('names a CORAL_RKNN_LIB that points nowhere instead of hiding it', async () => {
+    const { json } = await buildReport({
+      native: nativeProvider({ CORAL_RKNN_LIB: '/nope/librknnrt.so' }),
+    });
+    expect(json.header.versions.librknnrt).toEqual({
+      version: null,
+      error: 'CORAL_RKNN_LIB=/nope/librknnrt.so does not exist',
+    });
+  });
+
+  it('keeps the header when the native probe itself throws', async () => {
+    const { json } = await buildReport({
+      native: {
+        info() {
+          throw new Error('dlopen exploded');
+        },
+      },
+    });
+    expect(json.header.versions.nativeAddon).toEqual({ version: null, error: 'dlopen exploded' });
+    expect(json.header.versions.node).toBe(process.versions.node);
   });
 });
