@@ -5,7 +5,11 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { newRunId } from '../../bench/history';
+import { resolveBenchOptions } from '../../bench/options';
 import { computeStats } from '../../bench/stats';
+import type { FinalStatus, ModelRef, RunRecord } from '../../bench/types';
 import {
   parseRknnBenchmarkLog,
   RknnBenchmarkLogError,
@@ -196,4 +200,69 @@ export async function importBenchmarkLogFile(
   }
   const log = parseRknnBenchmarkLog(bytes, { source: abs });
   return summarizeBenchmarkLog(log, { source: abs, board: options.board ?? null });
+}
+
+/**
+ * A stand-in identity for the model of a log imported without `--model`: rknn_benchmark does
+ * not print the model path, but its tensor table identifies the model well enough to group runs.
+ */
+export function logModelRef(run: ImportedRknnRun): ModelRef {
+  const signature = JSON.stringify({ inputs: run.inputs, outputs: run.outputs });
+  return {
+    path: `(from ${path.basename(run.source)})`,
+    sha256: `io:${createHash('sha256').update(signature).digest('hex')}`,
+    size: 0,
+    format: '.rknn',
+  };
+}
+
+/** The history record of an imported run (adapter `rknn`, target = the board name). */
+export function importedRunRecord(
+  run: ImportedRknnRun,
+  options: { model?: ModelRef; label?: string; startedAt?: Date; id?: string } = {},
+): RunRecord {
+  const started = (options.startedAt ?? new Date()).toISOString();
+  const failure = run.failures[0];
+  const status: FinalStatus = run.complete ? 'finished' : failure ? 'failed' : 'interrupted';
+  const computed = computeStats(Float64Array.from(run.stats.samples));
+  const record: RunRecord = {
+    id: options.id ?? newRunId(options.startedAt),
+    startedAt: started,
+    finishedAt: started,
+    adapter: 'rknn',
+    target: run.board ?? 'unknown-board',
+    model: options.model ?? logModelRef(run),
+    options: resolveBenchOptions({
+      warmup: run.warmup.length,
+      iterations: Math.max(1, run.stats.count),
+      executionProvider: 'npu',
+      inputData: 'zeros',
+    }),
+    status,
+    // The log's own average wins over the mean of its 0.01 ms-rounded lines.
+    stats: { ...computed, mean: run.stats.mean, throughput: run.stats.fps },
+    sampleCount: run.stats.count,
+    warnings: run.warnings,
+    extra: {
+      source: 'rknn_benchmark log',
+      logFile: run.source,
+      board: run.board,
+      complete: run.complete,
+      runtimeVersion: run.runtimeVersion,
+      driverVersion: run.driverVersion,
+      memory: run.memory,
+      inputs: run.inputs,
+      outputs: run.outputs,
+      warmup: run.warmup,
+    },
+    samples: Float64Array.from(run.stats.samples),
+  };
+  if (options.label) record.label = options.label;
+  if (status === 'failed' && failure) {
+    record.error = {
+      code: failure.codeName ?? 'RKNN_BENCHMARK_FAILED',
+      message: `Line ${failure.line}: ${failure.message}.`,
+    };
+  }
+  return record;
 }

@@ -3,6 +3,7 @@ import type { CliContext } from '../context';
 import * as runtime from './runtime';
 import * as diag from './diag';
 import * as bench from './bench';
+import * as rknn from './rknn';
 import * as serve from './serve';
 
 export interface CommandModule {
@@ -13,4 +14,4 @@ export interface CommandModule {
  * Every command group of `coral`. A room that adds commands adds one module here.
  * Order is the order of `coral --help`.
  */
-export const commandModules: CommandModule[] = [runtime, bench, diag, serve];
+export const commandModules: CommandModule[] = [runtime, bench, rknn, diag, serve];
