@@ -13,7 +13,11 @@ export const LIBRKNNRT_PATHS = [
   '/oem/usr/lib/librknnmrt.so',
   '/usr/lib/librknnmrt.so',
 ];
-export const RKNN_SERVER_PATHS = ['/usr/bin/rknn_server', '/vendor/bin/rknn_server'];
+export const RKNN_SERVER_PATHS = [
+  '/usr/bin/rknn_server',
+  '/oem/usr/bin/rknn_server',
+  '/vendor/bin/rknn_server',
+];
 export const THERMAL_GLOB = '/sys/class/thermal/thermal_zone*';
 export const VIRTUAL_MARKER = '/etc/coral-virtual-board';
 
