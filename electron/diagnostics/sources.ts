@@ -60,8 +60,11 @@ export function runFromRecord(r: RunRecord): RunInput {
   return run;
 }
 
+/** What the report needs of a run history: the HistoryStore and the bench service both fit. */
+export type RunHistoryLike = Pick<HistoryStore, 'list' | 'get'>;
+
 /** The last N runs of the run history, with their samples (for the plots). */
-export function historyProvider(get: () => HistoryStore): RunsSectionProvider {
+export function historyProvider(get: () => RunHistoryLike): RunsSectionProvider {
   return {
     runs(limit, call) {
       const store = get();
