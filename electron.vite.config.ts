@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 
 /**
  * Main-process entries. Everything that runs in Node is bundled from electron/: the Electron
@@ -9,6 +10,21 @@ import react from '@vitejs/plugin-react';
 const mainEntries = {
   index: resolve(__dirname, 'electron/main/index.ts'),
   cli: resolve(__dirname, 'electron/cli/main.ts'),
+};
+
+/**
+ * The dev server only: Vite's client and React Refresh inject inline scripts and styles, which
+ * renderer/index.html's strict CSP (script-src 'self') forbids. Relax the meta tag while serving;
+ * the built app keeps it verbatim.
+ */
+const devCsp: Plugin = {
+  name: 'coral-dev-csp',
+  apply: 'serve',
+  transformIndexHtml: (html) =>
+    html
+      .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+      .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+      .replace("connect-src 'self'", "connect-src 'self' ws:"),
 };
 
 export default defineConfig({
@@ -34,10 +50,12 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
-    plugins: [react()],
+    plugins: [react(), devCsp],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       sourcemap: false,
+      // Browser mode serves this over HTTP: ship it minified.
+      minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
     },
   },

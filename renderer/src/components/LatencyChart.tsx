@@ -1,0 +1,141 @@
+/**
+ * The live latency chart. uPlot lives in a ref and is fed from the ring buffer outside React:
+ * a new batch schedules one animation frame; the frame calls setData once with at most ~100k
+ * points (min/max per pixel column beyond that). A user's zoom (drag to select) is kept while
+ * data streams in; a double click returns to following the run.
+ */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { liveSamples, type SampleRing } from '../live/samples';
+
+const MAX_RAW_POINTS = 100_000;
+
+declare global {
+  interface Window {
+    /** Set by the UI benchmark (test/bench/ui.ts): record chart draw times as measures. */
+    __CORAL_PERF__?: boolean;
+  }
+}
+
+function cssVar(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+}
+
+/** Options built once per chart (never per render): colours are read at draw time. */
+function chartOptions(width: number, height: number, onZoom: () => void): uPlot.Options {
+  const axis = (label: string): uPlot.Axis => ({
+    label,
+    stroke: () => cssVar('--muted'),
+    grid: { stroke: () => cssVar('--grid'), width: 1 },
+    ticks: { stroke: () => cssVar('--grid'), width: 1 },
+    labelSize: 18,
+    font: '11px system-ui, sans-serif',
+    labelFont: '11px system-ui, sans-serif',
+  });
+  return {
+    width,
+    height,
+    pxAlign: false,
+    legend: { show: false },
+    scales: {
+      x: { time: false },
+      y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
+    },
+    series: [
+      {},
+      {
+        label: 'latency',
+        stroke: () => cssVar('--chart-line'),
+        fill: () => cssVar('--chart-fill'),
+        width: 1.25,
+        points: { show: false },
+      },
+    ],
+    axes: [axis('sample'), { ...axis('latency (ms)'), size: 56 }],
+    cursor: { drag: { x: true, y: false, setScale: true }, points: { show: false } },
+    hooks: {
+      setSelect: [
+        (u) => {
+          if (u.select.width > 2) onZoom();
+        },
+      ],
+    },
+  };
+}
+
+export function LatencyChart({
+  ring = liveSamples,
+  height = 300,
+}: {
+  ring?: SampleRing;
+  height?: number;
+}) {
+  const container = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!container.current) return;
+    const el: HTMLDivElement = container.current;
+    let zoomed = false;
+    let frame = 0;
+    let drawn = -1;
+    const schedule = () => {
+      if (!frame) frame = requestAnimationFrame(draw);
+    };
+    const u = new uPlot(
+      chartOptions(Math.max(200, el.clientWidth), height, () => {
+        zoomed = true;
+        el.dataset.zoomed = 'true';
+      }),
+      [new Float64Array(0), new Float64Array(0)] as unknown as uPlot.AlignedData,
+      el,
+    );
+    function draw() {
+      frame = 0;
+      if (drawn === ring.version) return;
+      drawn = ring.version;
+      const t0 = performance.now();
+      const x = u.scales.x;
+      const [xs, ys] =
+        zoomed && x.min != null && x.max != null
+          ? ring.view(u.bbox.width / devicePixelRatio, MAX_RAW_POINTS, x.min, x.max)
+          : ring.view(u.bbox.width / devicePixelRatio, MAX_RAW_POINTS);
+      // uPlot takes typed arrays; its d.ts only says number[].
+      u.setData([xs, ys] as unknown as uPlot.AlignedData, !zoomed);
+      el.dataset.points = String(xs.length);
+      el.dataset.total = String(ring.appended);
+      if (window.__CORAL_PERF__) performance.measure('coral:chart-draw', { start: t0 });
+    }
+    const onDblClick = () => {
+      zoomed = false;
+      delete el.dataset.zoomed;
+      drawn = -1;
+      schedule();
+    };
+    u.over.addEventListener('dblclick', onDblClick);
+    const off = ring.subscribe(schedule);
+    const resize = new ResizeObserver(() => {
+      u.setSize({ width: Math.max(200, el.clientWidth), height });
+      drawn = -1;
+      schedule();
+    });
+    resize.observe(el);
+    // Theme switches change the CSS variables the strokes read: redraw.
+    const themeWatch = new MutationObserver(() => u.redraw(false));
+    themeWatch.observe(document.documentElement, {
+      attributes: true,
+      attributeFilter: ['data-theme'],
+    });
+    schedule();
+    return () => {
+      cancelAnimationFrame(frame);
+      off();
+      resize.disconnect();
+      themeWatch.disconnect();
+      u.over.removeEventListener('dblclick', onDblClick);
+      u.destroy();
+    };
+  }, [ring, height]);
+
+  return <div ref={container} className="chart" data-testid="latency-chart" data-points="0" />;
+}
