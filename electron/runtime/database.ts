@@ -18,7 +18,8 @@ export interface RoomMigrations {
 
 export const DB_FILE = 'coral.db';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's ESM shim declares that name in the bundle.
+const requireCjs = createRequire(import.meta.url);
 
 /**
  * Opens (creating if needed) the app's SQLite store in WAL mode and brings every room up to
@@ -29,7 +30,7 @@ export function openDatabase(file: string, rooms: RoomMigrations[]): Database {
   let db: Database | undefined;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
+    const Sqlite = requireCjs('better-sqlite3') as typeof BetterSqlite3;
     db = new Sqlite(file, { timeout: 2000 });
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
