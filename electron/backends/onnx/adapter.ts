@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import type { BackendAdapter } from '../../runtime/types';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's ESM shim declares that name in the bundle.
+const requireCjs = createRequire(import.meta.url);
 
 interface OrtModule {
   listSupportedBackends?: () => Array<{ name: string; bundled: boolean }>;
@@ -16,7 +17,7 @@ const onnxAdapter: BackendAdapter = {
   supports: () => true,
   activate() {
     // Loading the native binding here is the real check: a broken install fails activation.
-    const ort = require('onnxruntime-node') as OrtModule;
+    const ort = requireCjs('onnxruntime-node') as OrtModule;
     const providers = (ort.listSupportedBackends?.() ?? [{ name: 'cpu', bundled: true }])
       .filter((b) => b.bundled)
       .map((b) => b.name);
@@ -26,7 +27,7 @@ const onnxAdapter: BackendAdapter = {
 
 function readOrtVersion(): string | undefined {
   try {
-    return (require('onnxruntime-node/package.json') as { version: string }).version;
+    return (requireCjs('onnxruntime-node/package.json') as { version: string }).version;
   } catch {
     return undefined;
   }
