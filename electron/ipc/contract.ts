@@ -43,6 +43,12 @@ import {
   sampleModelSchema,
   uploadRequestSchema,
 } from './schemas/bench';
+import {
+  encodedReportSchema,
+  reportExportSchema,
+  reportOptionsSchema,
+  reportPreviewSchema,
+} from './schemas/diag';
 
 export * from './contract-core';
 
@@ -167,7 +173,18 @@ export const contract = {
     }),
   },
   boards: {},
-  diag: {},
+  diag: {
+    preview: route({
+      summary: 'Builds a redacted diagnostic report: its JSON, its HTML and an id to export it',
+      request: reportOptionsSchema,
+      response: reportPreviewSchema,
+    }),
+    export: route({
+      summary: 'The bytes of a report (a preview by id, else a fresh one) as zip, json or html',
+      request: reportExportSchema,
+      response: encodedReportSchema,
+    }),
+  },
 } satisfies {
   [D in Domain]: { [M in (typeof ROUTES)[D][number]]: RouteDef };
 };
@@ -233,6 +250,8 @@ export type BenchStarted = z.output<typeof benchStartedSchema>;
 export type BenchProgress = z.output<typeof benchProgressSchema>;
 export type BenchFinished = z.output<typeof benchFinishedSchema>;
 export type AppCommand = z.output<typeof appCommandSchema>;
+export type ReportPreview = z.output<typeof reportPreviewSchema>;
+export type ReportOptionsRequest = z.output<typeof reportOptionsSchema>;
 export type { Channel, Domain, Envelope, EventName, IpcError };
 
 /** The route definition of a channel name (undefined for names not in the contract). */

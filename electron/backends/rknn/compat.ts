@@ -37,6 +37,8 @@ export interface BoardRuntime {
   librknnrtVersion: string | null;
   /** How to name the board in messages (`orangepi5`, `ssh://radxa@10.0.0.7`). */
   name?: string;
+  /** A complete label used as is instead of `board <name>` (`this machine`). */
+  label?: string;
 }
 
 export interface ModelFacts {
@@ -57,7 +59,7 @@ function modelName(m: ModelFacts): string {
 }
 
 function boardName(b: BoardRuntime): string {
-  return b.name ? `board ${b.name}` : 'the board';
+  return b.label ?? (b.name ? `board ${b.name}` : 'the board');
 }
 
 export function checkTarget(model: ModelFacts, board: BoardRuntime): CompatFinding {

@@ -192,3 +192,14 @@ describe('checkCompatibility', () => {
     expect(r.findings.at(-1)?.code).toBe('RKNN_CORE_MASK_UNSUPPORTED');
   });
 });
+
+describe('board naming', () => {
+  it('uses a given label as is ("this machine")', () => {
+    const f = checkTarget(model(['rk3588']), {
+      soc: null,
+      librknnrtVersion: null,
+      label: 'this machine',
+    });
+    expect(f.message).toContain('The SoC of this machine is not known');
+  });
+});
