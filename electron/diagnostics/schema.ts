@@ -9,6 +9,9 @@ export const REPORT_KIND = 'coral-studio/diagnostic-report';
 export const REPORT_SCHEMA_VERSION = 1;
 
 export const SECTION_NAMES = ['runtime', 'log', 'boards', 'runs'] as const;
+
+export const REPORT_FORMATS = ['zip', 'json', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 export const REDACTION_KINDS = [

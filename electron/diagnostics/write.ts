@@ -3,10 +3,9 @@ import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { CoralError } from '../runtime/errors';
 import { renderHtml } from './html';
-import type { DiagnosticReport } from './schema';
+import { REPORT_FORMATS, type DiagnosticReport, type ReportFormat } from './schema';
 
-export const REPORT_FORMATS = ['zip', 'json', 'html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, type ReportFormat };
 
 const MIME: Record<ReportFormat, string> = {
   zip: 'application/zip',

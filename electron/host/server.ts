@@ -25,6 +25,7 @@ import {
   tokenMatches,
 } from './security';
 import { checkRendererDir, mimeType, resolveStaticPath } from './static';
+import { sessionSecrets } from '../diagnostics/secrets';
 
 export interface HostOptions {
   ipc: IpcServer;
@@ -59,6 +60,8 @@ Copy the full URL from the terminal.</p>`;
 export async function startHost(options: HostOptions): Promise<WebHost> {
   const root = checkRendererDir(options.rendererDir);
   const token = options.token ?? newToken();
+  // Diagnostic reports scrub it wherever it shows up (a logged URL, a pasted link).
+  sessionSecrets.add(token, 'token');
   const bindHost = options.host ?? '127.0.0.1';
   const log = options.log ?? options.ipc.log;
   const sessions = new Set<Session>();

@@ -14,7 +14,7 @@ export const ROUTES = {
   bench: ['info', 'start', 'cancel', 'active'],
   runs: ['list', 'show', 'compare'],
   boards: [],
-  diag: [],
+  diag: ['preview', 'export'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Domain = keyof typeof ROUTES;

@@ -6,6 +6,7 @@
 import { builtinSources } from '../bench/builtin-sources';
 import { openHistory } from '../bench/history';
 import { BenchService } from '../bench/service';
+import { DiagnosticsService } from '../diagnostics/service';
 import { RuntimeLog } from '../runtime/log';
 import { resolveDataDir, resourcesDir } from '../runtime/paths';
 import { RuntimeService, type RuntimeServiceOptions } from '../runtime/service';
@@ -48,12 +49,19 @@ export async function createServices(
     log,
   });
   const models = new ModelStore(options.resourcesDir ?? resourcesDir(), dataDir);
+  const diag = new DiagnosticsService({
+    env,
+    runtime: () => runtime.context,
+    runs: bench,
+    versions: { ...process.versions, ...options.versions },
+  });
 
   return {
     app: { mode: options.mode, versions: options.versions ?? {}, dataDir },
     runtime,
     bench,
     models,
+    diag,
     async dispose() {
       await bench.dispose();
       await runtime.dispose();

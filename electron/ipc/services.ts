@@ -7,6 +7,7 @@
 import type { RuntimeService } from '../runtime/service';
 import type { BenchService } from '../bench/service';
 import type { SampleModel } from './contract';
+import type { DiagnosticsService } from '../diagnostics/service';
 
 export interface AppPort {
   mode: 'electron' | 'browser';
@@ -34,9 +35,13 @@ export interface ModelsPort {
   upload(name: string, bytes: Uint8Array): Promise<{ path: string; sizeBytes: number }>;
 }
 
+/** The slice of electron/diagnostics' DiagnosticsService the handlers use. */
+export type DiagPort = Pick<DiagnosticsService, 'preview' | 'export'>;
+
 export interface Services {
   app: AppPort;
   runtime: RuntimeService;
   models?: ModelsPort;
   bench?: BenchPort;
+  diag?: DiagPort;
 }
