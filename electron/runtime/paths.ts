@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const APP_NAME = 'Coral Studio';
 
@@ -26,11 +28,17 @@ export function defaultPluginDir(dataDir: string): string {
   return path.join(dataDir, 'plugins');
 }
 
-/** The repository / installed app root (where resources/ lives). */
+/**
+ * The repository / installed app root (where package.json and resources/ live): the nearest
+ * directory above this module with a package.json. Source is electron/runtime/paths.ts, the
+ * build puts this code in out/main/*.js or out/main/chunks/*.js: the depth differs.
+ */
 export function appRoot(): string {
-  // Source: electron/runtime/paths.ts; bundled: out/main/*.js. Both are two levels down.
-  const here = path.dirname(new URL(import.meta.url).pathname);
-  return path.resolve(here, '..', '..');
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(here, '..', '..');
+  }
 }
 
 export function resourcesDir(): string {
