@@ -64,7 +64,9 @@ if (isMain) {
   if (electron.executable) {
     run(electron.executable, [root, ...process.argv.slice(2)]);
   } else {
-    console.log(`Electron is not available (${electron.reason}), so Coral Studio is served to your browser instead.`);
+    console.log(
+      `Electron is not available (${electron.reason}), so Coral Studio is served to your browser instead.`,
+    );
     run(process.execPath, [path.join(root, 'bin', 'coral.js'), 'serve', ...process.argv.slice(2)]);
   }
 }
