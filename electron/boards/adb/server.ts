@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type * as Adbkit from '@devicefarmer/adbkit';
 import type { Client as AdbClient, Device, DeviceClient } from '@devicefarmer/adbkit';
 import { CoralError, toCoralError } from '../../runtime/errors';
 import type { Logger } from '../../runtime/types';
@@ -16,7 +17,7 @@ import { noopLogger } from '../transport-base';
 // adbkit is CommonJS; Node's ESM loader exposes module.exports as the default export, which
 // its typings describe differently, so it is loaded with require.
 const require = createRequire(import.meta.url);
-const adbkit = require('@devicefarmer/adbkit') as typeof import('@devicefarmer/adbkit');
+const adbkit = require('@devicefarmer/adbkit') as typeof Adbkit;
 
 export type AdbDeviceState =
   | 'device'
