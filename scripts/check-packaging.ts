@@ -16,8 +16,7 @@
  * Exit code: 0 when there is no error (warnings allowed), 1 otherwise.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,9 +51,12 @@ export interface CheckReport {
 }
 
 export function electronViteBuild(projectDir: string): { ok: boolean; output: string } {
-  const bin = createRequire(path.join(projectDir, 'package.json')).resolve(
-    'electron-vite/bin/electron-vite.js',
-  );
+  // electron-vite's "exports" hide its bin and package.json from require.resolve.
+  const pkgDir = path.join(projectDir, 'node_modules', 'electron-vite');
+  const pkg = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as {
+    bin: string | Record<string, string>;
+  };
+  const bin = path.join(pkgDir, typeof pkg.bin === 'string' ? pkg.bin : pkg.bin['electron-vite']);
   const res = spawnSync(process.execPath, [bin, 'build'], {
     cwd: projectDir,
     encoding: 'utf8',

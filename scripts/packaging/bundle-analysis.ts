@@ -250,3 +250,37 @@ export const SANDBOXED_PRELOAD_MODULES = new Set([
   'node:timers',
   'node:url',
 ]);
+
+export interface SiblingReference {
+  name: string;
+  line: number;
+}
+
+/**
+ * Bundled files a bundle expects beside it: `path.join(dir, 'onnx-host.js')` and the like
+ * (worker and child-process entries). The ones passed to createRequire() are a resolution
+ * trick, not files, and are skipped.
+ */
+export function siblingEntryReferences(sf: ts.SourceFile): SiblingReference[] {
+  const refs: SiblingReference[] = [];
+  walk(sf, (n) => {
+    if (!ts.isCallExpression(n) || !ts.isPropertyAccessExpression(n.expression)) return;
+    if (!['join', 'resolve'].includes(n.expression.name.text)) return;
+    const parent = n.parent;
+    if (
+      ts.isCallExpression(parent) &&
+      ts.isIdentifier(parent.expression) &&
+      parent.expression.text === 'createRequire'
+    )
+      return;
+    for (const arg of n.arguments) {
+      if (ts.isStringLiteralLike(arg) && /^[\w.-]+\.(c|m)?js$/.test(arg.text)) {
+        refs.push({
+          name: arg.text,
+          line: sf.getLineAndCharacterOfPosition(arg.getStart(sf)).line + 1,
+        });
+      }
+    }
+  });
+  return refs;
+}

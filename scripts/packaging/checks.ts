@@ -14,6 +14,7 @@ import {
   parseBundle,
   runAsNodeUses,
   SANDBOXED_PRELOAD_MODULES,
+  siblingEntryReferences,
   webPreferencesProblems,
 } from './bundle-analysis';
 import {
@@ -305,6 +306,21 @@ export function buildFindings(project: Project): Finding[] {
     }
   }
 
+  // Worker / child-process entries the code starts from a path next to itself must be built.
+  const built = new Set(mainFiles.map((f) => path.posix.basename(f)));
+  for (const f of mainFiles) {
+    for (const ref of siblingEntryReferences(parseBundle(f, read(dir, f)))) {
+      if (!built.has(ref.name)) {
+        findings.push(
+          error(
+            'build',
+            `${f}:${ref.line} starts ${ref.name} from beside the bundle, but the build has no such file: add it as a main entry in electron.vite.config.ts`,
+          ),
+        );
+      }
+    }
+  }
+
   // External modules must be packaged: only `dependencies` are.
   const deps = new Set(Object.keys(pkg.dependencies ?? {}));
   const devDeps = new Set(Object.keys(pkg.devDependencies ?? {}));
@@ -359,7 +375,7 @@ export function buildFindings(project: Project): Finding[] {
     if (/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\\n]*[A-Za-z0-9+/=]{40}/.test(text))
       findings.push(error('secrets', `${f} contains a private key`));
   }
-  return findings;
+  return findings.filter((f, i) => findings.findIndex((g) => g.message === f.message) === i);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -343,8 +343,11 @@ export function runtimeInventory(
     add(f, 'renderer', false, 'referenced by out/renderer/index.html');
   for (const f of listFiles(projectDir, 'out/renderer').filter(notMap))
     add(f, 'renderer', false, 'renderer build output');
-  for (const f of listFiles(projectDir, 'resources/boards'))
+  // A profile is a virtual board's file tree; its README.md documents it and the virtual
+  // filesystem hides it (electron/boards/sim/vfs.ts), so it is not a run-time file.
+  for (const f of listFiles(projectDir, 'resources/boards').filter((f) => !f.endsWith('.md'))) {
     add(f, 'resource', true, 'board profile (read by path, pushed to boards)');
+  }
   for (const f of listFiles(projectDir, 'resources/models'))
     add(f, 'resource', true, 'sample model (onnxruntime reads it by path)');
   if (existsSync(path.join(projectDir, 'resources/icons/icon.png'))) {

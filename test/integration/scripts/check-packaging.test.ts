@@ -95,6 +95,15 @@ describe('packaging check on a built project', () => {
       /\[fuses\] out\/main\/chunks\/worker.js:1 imports child_process.fork/,
     ],
     [
+      'a worker entry the build does not produce',
+      (p) =>
+        p.write(
+          'out/main/chunks/shared.js',
+          "import path from 'node:path';\nexport const host = (dir) => path.join(dir, 'onnx-host.js');\n",
+        ),
+      /\[build\] out\/main\/chunks\/shared.js:2 starts onnx-host.js from beside the bundle, but the build has no such file/,
+    ],
+    [
       'the main process importing a devDependency',
       (p) => p.write('out/main/index.js', `import { defineConfig } from 'vite';\n${GOOD_MAIN}`),
       /\[modules\] out\/main\/index.js:1 loads vite, a devDependency: it is not packaged/,

@@ -7,6 +7,7 @@ import {
   packageNameOf,
   parseBundle,
   runAsNodeUses,
+  siblingEntryReferences,
   webPreferencesProblems,
 } from '../../../../scripts/packaging/bundle-analysis';
 import {
@@ -180,5 +181,19 @@ describe('code that needs the RunAsNode fuse', () => {
     const code = `import { spawn } from 'node:child_process'; import { Worker } from 'node:worker_threads';
 import { utilityProcess } from 'electron'; spawn('adb', ['devices']); new Worker('./w.js'); utilityProcess.fork('h.js');`;
     expect(uses(code)).toEqual([]);
+  });
+});
+
+describe('entries a bundle starts from beside itself', () => {
+  it('finds worker and child-process entry names joined to a directory, not createRequire tricks', () => {
+    const code = `const candidates = [path.join(dir, "onnx-host.js"), path.join(dir, "..", "onnx-host.js")];
+new Worker(path.resolve(__dirname, 'bench-worker.mjs'));
+const req = createRequire(path.join(baseDir, "noop.js"));
+path.join(dir, 'data.json');`;
+    expect(siblingEntryReferences(parseBundle('out/main/chunks/a.js', code))).toEqual([
+      { name: 'onnx-host.js', line: 1 },
+      { name: 'onnx-host.js', line: 1 },
+      { name: 'bench-worker.mjs', line: 2 },
+    ]);
   });
 });
