@@ -172,6 +172,16 @@ for (const f of files) {
 process.exit(failed ? 1 : 0);
 `;
 
+/** The newest GLIBC_x.y symbol version an ELF file asks for (null when none). */
+export function requiredGlibc(bytes: Buffer): string | null {
+  let best: [number, number] | null = null;
+  for (const m of bytes.toString('latin1').matchAll(/GLIBC_(\d+)\.(\d+)/g)) {
+    const v: [number, number] = [Number(m[1]), Number(m[2])];
+    if (!best || v[0] > best[0] || (v[0] === best[0] && v[1] > best[1])) best = v;
+  }
+  return best ? `${best[0]}.${best[1]}` : null;
+}
+
 function runNode(args: string[], cwd: string): { ok: boolean; out: string } {
   const res = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000 });
   return { ok: res.status === 0, out: `${res.stdout ?? ''}${res.stderr ?? ''}`.trim() };
@@ -233,6 +243,19 @@ export async function packAndInspect(
       find('error', `cannot read the fuses of ${executableName}: ${(err as Error).message}`, area),
     );
   }
+
+  // The oldest Linux a package runs on is set by the newest glibc its binaries ask for.
+  let glibc: { version: string; file: string } | null = null;
+  for (const e of archive.entries.values()) {
+    if (!e.unpacked || !/\.(node|so(\.\d+)*)$/.test(e.path)) continue;
+    const v = requiredGlibc(readAsarFile(archive, e.path));
+    const newer = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true }) > 0;
+    if (v && (!glibc || newer(v, glibc.version))) glibc = { version: v, file: e.path };
+  }
+  if (glibc)
+    findings.push(
+      find('info', `native parts need glibc ${glibc.version} or newer (${glibc.file})`, area),
+    );
 
   // Load the packaged native parts with Node (same arch only).
   if (arch === process.arch) {

@@ -15,6 +15,7 @@ import {
   unpremultiply,
 } from '../../../../scripts/packaging/icon-formats';
 import { classifyAddon, classifyAddonFile } from '../../../../scripts/packaging/native-abi';
+import { requiredGlibc } from '../../../../scripts/packaging/pack';
 import { REPO } from '../../../helpers/packaging';
 
 const ICONS = path.join(REPO, 'resources', 'icons');
@@ -205,5 +206,14 @@ describe('native addon ABI', () => {
       abi: 'v8-abi',
       moduleVersion: Number(process.versions.modules),
     });
+  });
+});
+
+describe('glibc a Linux binary needs', () => {
+  it('takes the newest GLIBC_x.y version it references, comparing numerically', () => {
+    expect(requiredGlibc(Buffer.from('\0GLIBC_2.17\0GLIBC_2.9\0GLIBC_2.34\0GLIBC_PRIVATE\0'))).toBe(
+      '2.34',
+    );
+    expect(requiredGlibc(Buffer.from('no versions'))).toBeNull();
   });
 });
