@@ -10,6 +10,10 @@ import type { Plugin } from 'vite';
 const mainEntries = {
   index: resolve(__dirname, 'electron/main/index.ts'),
   cli: resolve(__dirname, 'electron/cli/main.ts'),
+  // Child processes that load native inference runtimes, so a crash there cannot take the
+  // app down. The names are what worker.ts / local-bench.ts look for beside the bundle.
+  'onnx-host': resolve(__dirname, 'electron/backends/onnx/host.ts'),
+  'rknn-local-bench': resolve(__dirname, 'electron/backends/rknn/local-bench-host.ts'),
 };
 
 /**
