@@ -1,13 +1,18 @@
-/** The stylesheet of report.html: one inline block, screen and print. */
+/**
+ * The stylesheet of report.html: one inline block, screen and print. The same text also styles
+ * the app's live preview, where the report's body sits in a shadow root (`:host`) inside a
+ * `.report-body` element: the app's CSP forbids inline styles, so the preview adopts this as a
+ * constructed stylesheet instead of loading the page in a frame.
+ */
 export const REPORT_CSS = `
-:root {
+:root, :host {
   --ink: #1d2430; --muted: #5c6675; --line: #dde2e8; --soft: #f4f6f9; --accent: #e8644f;
   --ok: #1f7a4d; --ok-bg: #e3f4ea; --warn: #8a5a00; --warn-bg: #fdf1d8; --err: #b42318; --err-bg: #fde8e6;
   --info: #1f5fa8; --info-bg: #e5effb;
 }
 * { box-sizing: border-box; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0; color: var(--ink); background: #fff;
+html, :host { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body, .report-body { margin: 0; color: var(--ink); background: #fff;
   font: 13px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif; }
 main { max-width: 1080px; margin: 0 auto; padding: 0 28px 40px; }
 code, pre, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 11.5px; }

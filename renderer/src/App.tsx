@@ -7,7 +7,8 @@ import { connectRuntime } from './store/runtime';
 import { useUiStore, VIEWS, type ViewId } from './store/ui';
 import { BenchView } from './views/BenchView';
 import { ConfigView } from './views/ConfigView';
-import { BoardsView, DiagnosticsView } from './views/PlaceholderViews';
+import { BoardsView } from './views/PlaceholderViews';
+import { DiagnosticsView } from './views/DiagnosticsView';
 import { RuntimeView } from './views/RuntimeView';
 
 const VIEW_COMPONENTS: Record<ViewId, () => ReactNode> = {
