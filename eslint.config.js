@@ -58,6 +58,11 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [electronOnly], patterns: [rendererOnly] }],
     },
   },
+  // Tests of renderer code (pure modules such as live/samples) may import it; never electron.
+  {
+    files: ['test/unit/renderer/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electronOnly] }] },
+  },
   {
     files: ['electron/preload/**'],
     rules: {

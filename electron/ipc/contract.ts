@@ -270,7 +270,8 @@ export function routeOf(channel: string): RouteDef | undefined {
 export type ClientApi = {
   [D in Domain]: {
     [M in (typeof ROUTES)[D][number]]: (
-      ...args: object extends RequestOf<`${D}.${M}` & Channel>
+      // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- {} = every field optional
+      ...args: {} extends RequestOf<`${D}.${M}` & Channel>
         ? [payload?: RequestOf<`${D}.${M}` & Channel>, options?: { signal?: AbortSignal }]
         : [payload: RequestOf<`${D}.${M}` & Channel>, options?: { signal?: AbortSignal }]
     ) => Promise<ResponseOf<`${D}.${M}` & Channel>>;

@@ -226,7 +226,12 @@ export class IpcServer {
     if (call.signal.aborted) return errorEnvelope(cancelled(channel));
     try {
       const handler = this.table[channel] as (req: unknown, call: CallContext) => unknown;
-      const data = await handler(parsed.data, call);
+      // A cancelled request ends now for its caller, even if the work behind it cannot stop.
+      const data = await abortable(
+        Promise.resolve(handler(parsed.data, call)),
+        call.signal,
+        channel,
+      );
       if (this.options.checkResponses === false) return { ok: true, data };
       const checked = def.response.safeParse(data);
       if (!checked.success) {
@@ -289,6 +294,14 @@ export class IpcServer {
   dispose(): void {
     this.tracker.dispose();
   }
+}
+
+function abortable<T>(work: Promise<T>, signal: AbortSignal, channel: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled(channel));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 export function cancelled(what: string): CoralError {

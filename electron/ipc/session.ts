@@ -146,8 +146,10 @@ export class Session {
     try {
       this.send(event, data);
     } catch (e) {
-      // A page that went away mid-send: drop the event; the transport will dispose the session.
-      this.server.log.debug('ipc', `Could not deliver ${event} to ${this.caller}: ${String(e)}`);
+      // The page went away mid-send: stop sending to it (dispose first, so logging this cannot
+      // loop back into a runtime.log delivery to the same dead page).
+      this.dispose();
+      this.server.log.warn('ipc', `Stopped sending events to ${this.caller}: ${String(e)}`);
     }
   }
 
