@@ -7,7 +7,7 @@ import { connectRuntime } from './store/runtime';
 import { useUiStore, VIEWS, type ViewId } from './store/ui';
 import { BenchView } from './views/BenchView';
 import { ConfigView } from './views/ConfigView';
-import { BoardsView } from './views/PlaceholderViews';
+import { BoardsView } from './views/BoardsView';
 import { DiagnosticsView } from './views/DiagnosticsView';
 import { RuntimeView } from './views/RuntimeView';
 

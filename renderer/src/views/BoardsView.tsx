@@ -1,5 +1,5 @@
 import { Badge } from '../components/Badge';
-import { IconBoards, IconDiag } from '../components/Icons';
+import { IconBoards } from '../components/Icons';
 import { Panel, ViewHeader } from '../components/Panel';
 import { EmptyState } from '../components/States';
 
@@ -37,49 +37,6 @@ export function BoardsView() {
           <p className="muted small">
             SSH host keys are checked against known_hosts; passwords are never stored in plain text.{' '}
             <Badge tone="neutral">coming with the boards service</Badge>
-          </p>
-        </EmptyState>
-      </Panel>
-    </div>
-  );
-}
-
-/** Diagnostics: designed empty state until the diagnostics room wires its service. */
-export function DiagnosticsView() {
-  return (
-    <div className="view" data-testid="view-diagnostics">
-      <ViewHeader
-        title="Diagnostics"
-        subtitle="One report to attach to a bug ticket, with secrets taken out."
-      />
-      <Panel>
-        <EmptyState
-          testId="diagnostics-empty"
-          icon={<IconDiag />}
-          title="Export a diagnostic report"
-          action={
-            <button
-              className="btn btn-primary"
-              disabled
-              title="Arrives with the diagnostics service"
-            >
-              Export report…
-            </button>
-          }
-        >
-          <p>The report collects what a maintainer asks for first:</p>
-          <ul className="steps">
-            <li>
-              the runtime state: adapters, load failures with stacks, platform and how it was
-              detected;
-            </li>
-            <li>the configuration with the source of every value, and the CORAL_* environment;</li>
-            <li>the runtime log, recent benchmark runs and board probes;</li>
-            <li>versions of the app, Node, Electron and ONNX Runtime.</li>
-          </ul>
-          <p className="muted small">
-            Passwords, tokens and private paths are redacted before anything is written. Until
-            export lands here, run <code>coral diag export</code> in a terminal.
           </p>
         </EmptyState>
       </Panel>
