@@ -69,7 +69,12 @@ export function buildMenuTemplate(
   };
   const help: MenuItem = {
     label: 'Help',
-    submenu: [{ label: 'About Coral Studio', click: actions.about }],
+    submenu: [
+      // Where people look when something is wrong (the issue tracker asks for this report).
+      { label: 'Export Diagnostic Report…', click: actions.exportReport },
+      sep,
+      { label: 'About Coral Studio', click: actions.about },
+    ],
   };
   const edit: MenuItem = {
     label: 'Edit',
