@@ -40,6 +40,8 @@ export const benchOptionsSchema = z
       .default({}),
     inputData: z.enum(['random', 'zeros']).default('random'),
     seed: z.number().int().min(0).max(0xffffffff).default(1),
+    /** RKNN core mask (checked against the board's SoC by the rknn adapter); null = auto. */
+    coreMask: z.number().int().min(0).max(255).nullable().default(null),
   })
   .strict()
   .refine((o) => o.iterations === null || o.durationMs === null, {

@@ -1,7 +1,14 @@
 import { type CoralError, toCoralError, type CoralErrorShape } from '../runtime/errors';
 import { BATCH_INTERVAL_MS } from './loop';
 import { SampleBuffer, computeStats } from './stats';
-import type { BenchOptions, BenchSource, BenchStats, RunPhase, SourceResult } from './types';
+import type {
+  BenchOptions,
+  BenchSource,
+  BenchStats,
+  GaugeReading,
+  RunPhase,
+  SourceResult,
+} from './types';
 
 export interface RunBatch {
   seq: number;
@@ -10,6 +17,8 @@ export interface RunBatch {
   total: number;
   elapsedMs: number;
   progress: number | null;
+  /** Gauge readings since the previous batch, when the source reported any. */
+  gauges?: GaugeReading[];
 }
 
 export interface RunCallbacks {
@@ -22,7 +31,7 @@ export interface RunCallbacks {
 }
 
 export interface RunOutcome {
-  status: 'finished' | 'failed' | 'cancelled';
+  status: 'finished' | 'failed' | 'cancelled' | 'interrupted';
   samples: Float64Array;
   stats: BenchStats;
   error?: CoralErrorShape;
@@ -53,6 +62,7 @@ export async function runBench(
   let emitted = 0;
   let seq = 0;
   let phaseChanged = false;
+  let gauges: GaugeReading[] = [];
 
   const progress = (): number | null => {
     if (options.iterations) return Math.min(1, all.length / options.iterations);
@@ -63,18 +73,23 @@ export async function runBench(
   };
   const emit = (force: boolean) => {
     if (!stream || !callbacks.onBatch) return;
-    if (!force && all.length === emitted && !phaseChanged) return;
+    if (!force && all.length === emitted && !phaseChanged && !gauges.length) return;
     const samples = all.slice(emitted);
     emitted = all.length;
     phaseChanged = false;
-    callbacks.onBatch({
+    const batch: RunBatch = {
       seq: seq++,
       phase,
       samples,
       total: all.length,
       elapsedMs: performance.now() - t0,
       progress: progress(),
-    });
+    };
+    if (gauges.length) {
+      batch.gauges = gauges;
+      gauges = [];
+    }
+    callbacks.onBatch(batch);
   };
   const timer =
     stream && callbacks.onBatch ? setInterval(() => emit(false), BATCH_INTERVAL_MS) : null;
@@ -96,6 +111,10 @@ export async function runBench(
           warnings.push(message);
           callbacks.onWarning?.(message);
         },
+        gauge: (name, values) => {
+          if (stream && callbacks.onBatch)
+            gauges.push({ name, elapsedMs: performance.now() - t0, values: [...values] });
+        },
       },
     });
   } catch (e) {
@@ -107,7 +126,13 @@ export async function runBench(
   emit(true);
 
   const samples = all.slice();
-  const status = signal.aborted ? 'cancelled' : error ? 'failed' : 'finished';
+  const status = signal.aborted
+    ? 'cancelled'
+    : error
+      ? 'failed'
+      : result.interrupted
+        ? 'interrupted'
+        : 'finished';
   const outcome: RunOutcome = {
     status,
     samples,
@@ -123,5 +148,6 @@ export async function runBench(
     finishedAt: new Date().toISOString(),
   };
   if (error) outcome.error = error.toJSON();
+  else if (result.interrupted && status === 'interrupted') outcome.error = result.interrupted;
   return outcome;
 }

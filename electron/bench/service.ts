@@ -78,8 +78,11 @@ export interface BenchServiceOptions {
   history?: HistoryHandle | null;
   /** Current values of the flags that matter here; read at the start of each run. */
   flags?: () => { stream_manager: boolean; metric_sink: boolean };
-  /** Whether an adapter may be used now (enabled in the runtime); a string says why not. */
-  adapterGate?: (adapter: string) => true | string;
+  /**
+   * Whether an adapter may be used now for a target (enabled in the runtime; a board target
+   * does not need the local platform); a string says why not.
+   */
+  adapterGate?: (adapter: string, target: string) => true | string;
   log?: Logger;
   /** How many finished runs stay in memory for wait()/get() without the history. */
   recentLimit?: number;
@@ -175,7 +178,7 @@ export class BenchService {
         },
       );
     }
-    const gate = this.opts.adapterGate?.(req.adapter) ?? true;
+    const gate = this.opts.adapterGate?.(req.adapter, req.target ?? 'local') ?? true;
     if (gate !== true) {
       throw new CoralError(
         'BENCH_ADAPTER_UNAVAILABLE',

@@ -29,6 +29,11 @@ export interface BenchOptions {
   shapes: Record<string, number[]>;
   inputData: 'random' | 'zeros';
   seed: number;
+  /**
+   * NPU cores for RKNN runs (rknn_benchmark's core_mask: 0 auto, 1/2/4 one core, 3, 7);
+   * null or absent = the runtime decides. Other adapters ignore it.
+   */
+  coreMask?: number | null;
 }
 
 /** A timed model: what the history stores to recognise "the same model" across runs. */
@@ -79,12 +84,25 @@ export interface PrepareResult {
   extra?: Record<string, unknown>;
 }
 
+/** A reading of a named gauge taken during a run (e.g. `npu`: load % per NPU core). */
+export interface GaugeReading {
+  name: string;
+  /** Time since the run started, ms (the runner's clock). */
+  elapsedMs: number;
+  values: number[];
+}
+
 /** What a source reports back to the runner while it runs. */
 export interface SourceSink {
   /** Measured latencies in ms (warm-up excluded). */
   samples(values: Float64Array | readonly number[]): void;
   phase(phase: RunPhase): void;
   warn(message: string): void;
+  /**
+   * Side measurements streamed beside the latencies (NPU load per core, upload progress 0…1
+   * as `push`). They travel in the next batch; what the record keeps is up to the source.
+   */
+  gauge?(name: string, values: readonly number[]): void;
 }
 
 export interface SourceContext {
@@ -101,6 +119,11 @@ export interface SourceResult {
   /** Wall time of the measured phase; when absent the runner uses its own clock. */
   wallMs?: number | null;
   extra?: Record<string, unknown>;
+  /**
+   * The run was cut short by something outside it (a board's connection dropped): it ends as
+   * `interrupted` with this as its error, keeping the samples measured so far.
+   */
+  interrupted?: CoralErrorShape;
 }
 
 /**
@@ -162,6 +185,8 @@ export type BenchEvent =
       progress: number | null;
       /** Running statistics over all samples so far (percentiles within 1%). */
       live: LiveSummary;
+      /** Gauge readings since the last batch (only when the source reports any). */
+      gauges?: GaugeReading[];
     }
   | {
       type: 'finished';

@@ -62,6 +62,8 @@ export const benchOptionsSchema = z.object({
   shapes: z.record(z.string(), z.array(z.number())),
   inputData: z.enum(['random', 'zeros']),
   seed: z.number(),
+  /** RKNN core mask; absent in runs stored before it existed. */
+  coreMask: nullableNumber.optional(),
 });
 
 const count = (max: number) => z.number().int().min(0).max(max);
@@ -102,6 +104,8 @@ export const benchOptionsRequestSchema = z
       .min(0)
       .max(2 ** 32 - 1)
       .optional(),
+    /** RKNN core mask (0 auto, 1/2/4 one core, 3, 7); checked against the board's SoC. */
+    coreMask: z.number().int().min(0).max(255).nullable().optional(),
   })
   .strict();
 
@@ -256,6 +260,10 @@ export const benchProgressSchema = z.object({
   progress: nullableNumber,
   /** Running statistics over all samples so far (percentiles within 1%). */
   live: liveSummarySchema,
+  /** Side measurements since the previous batch (`npu`: load % per core; `push`: 0…1). */
+  gauges: z
+    .array(z.object({ name: z.string(), elapsedMs: z.number(), values: z.array(z.number()) }))
+    .optional(),
 });
 
 export const benchFinishedSchema = z.object({

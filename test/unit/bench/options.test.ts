@@ -19,6 +19,7 @@ describe('resolveBenchOptions', () => {
       shapes: {},
       inputData: 'random',
       seed: 1,
+      coreMask: null,
     });
   });
 

@@ -108,4 +108,40 @@ describe('runBench', () => {
     expect(r.warnings).toEqual(seen);
     expect(r.status).toBe('finished');
   });
+  it('ends as interrupted when the source reports it, keeping samples and the reason', async () => {
+    const source: BenchSource = {
+      async run({ sink }) {
+        sink.phase('measure');
+        sink.samples([2, 3, 4]);
+        return {
+          interrupted: { code: 'BOARD_DISCONNECTED', message: 'The board went away.' },
+        };
+      },
+    };
+    const r = await runBench(source, resolveBenchOptions({ iterations: 100 }));
+    expect(r.status).toBe('interrupted');
+    expect(r.error).toMatchObject({ code: 'BOARD_DISCONNECTED' });
+    expect(Array.from(r.samples)).toEqual([2, 3, 4]);
+    expect(r.stats.mean).toBe(3);
+  });
+
+  it('streams gauge readings in the next batch with the run time they were taken at', async () => {
+    const batches: RunBatch[] = [];
+    const source: BenchSource = {
+      async run({ sink }) {
+        sink.gauge?.('npu', [90, 10, 0]);
+        await sleep(80);
+        sink.gauge?.('npu', [95, 12, 1]);
+        return {};
+      },
+    };
+    await runBench(source, resolveBenchOptions({}), { onBatch: (b) => batches.push(b) });
+    const readings = batches.flatMap((b) => b.gauges ?? []);
+    expect(readings.map((g) => g.values)).toEqual([
+      [90, 10, 0],
+      [95, 12, 1],
+    ]);
+    expect(readings[1].elapsedMs).toBeGreaterThan(readings[0].elapsedMs);
+    expect(readings.every((g) => g.name === 'npu')).toBe(true);
+  });
 });
