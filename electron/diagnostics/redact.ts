@@ -35,6 +35,27 @@ export function placeholder(kind: RedactionKind): string {
 const PLACEHOLDER_PREFIX = '[REDACTED:';
 
 /**
+ * Accounts that identify nobody (system users, board vendors' default users). Replacing them
+ * would only garble text such as "the load file needs root".
+ */
+const SYSTEM_USERS = new Set([
+  'root',
+  'admin',
+  'user',
+  'guest',
+  'nobody',
+  'shell',
+  'pi',
+  'ubuntu',
+  'debian',
+  'linaro',
+  'radxa',
+  'orangepi',
+  'firefly',
+  'khadas',
+]);
+
+/**
  * Replaces secrets (and, when anonymizing, identifying names) in strings and JSON trees and
  * counts what it replaced per kind. Use it in two passes over the same data: `collect(tree)`
  * first learns every secret it can find (values under secret field names, URL passwords,
@@ -79,6 +100,7 @@ export class Redactor {
     if (v.length < 2 || this.identifiers.has(v) || v.startsWith(PLACEHOLDER_PREFIX)) return;
     if (kind === 'host' && (v === 'localhost' || isAnonymousIp(v))) return;
     if (kind === 'ip' && isAnonymousIp(v)) return;
+    if (kind === 'user' && SYSTEM_USERS.has(v)) return;
     this.next[kind] += 1;
     this.identifiers.set(v, { kind, placeholder: `${kind}-${this.next[kind]}` });
     this.identifierPattern = undefined;

@@ -278,7 +278,7 @@ describe('planted secrets', () => {
     expect(text).not.toContain('plugins.acme.example');
     if (json.boards.status !== 'ok') throw new Error('boards missing');
     const lab = json.boards.data.boards.find((b) => b.name === 'lab-rock5b')!;
-    expect(lab.target).toMatch(/^ssh:\/\/user-\d+:\[REDACTED:url-credentials\]@ip-\d+:22$/);
+    expect(lab.target).toMatch(/^ssh:\/\/root:\[REDACTED:url-credentials\]@ip-\d+:22$/);
     expect(json.redaction.counts.ip).toBeGreaterThan(0);
     expect(json.redaction.anonymized).toBe(true);
   });

@@ -192,11 +192,20 @@ describe('anonymize', () => {
     const r = new Redactor({ homeDir: null, anonymize: true });
     r.addIdentifier('host', 'rock5b.lab.acme.internal');
     r.addIdentifier('serial', 'R58M123ABC');
-    r.addIdentifier('user', 'radxa');
+    r.addIdentifier('user', 'jdoe');
     const text =
-      'ssh radxa@rock5b.lab.acme.internal (10.20.30.40) failed; adb R58M123ABC ok; 10.20.30.40 again; fe80::1ff:fe23:4567:890a';
+      'ssh jdoe@rock5b.lab.acme.internal (10.20.30.40) failed; adb R58M123ABC ok; 10.20.30.40 again; fe80::1ff:fe23:4567:890a';
     r.collect(text);
     expect(r.text(text)).toBe('ssh user-1@host-1 (ip-1) failed; adb serial-1 ok; ip-1 again; ip-2');
+  });
+
+  it('keeps system and vendor default accounts (root, radxa …): they identify nobody', () => {
+    const r = new Redactor({ homeDir: null, anonymize: true });
+    r.addIdentifier('user', 'root');
+    r.addIdentifier('user', 'radxa');
+    expect(r.text('the NPU load file needs root; radxa@board')).toBe(
+      'the NPU load file needs root; radxa@board',
+    );
   });
 
   it('keeps loopback addresses and does not mistake versions or times for addresses', () => {
@@ -209,13 +218,13 @@ describe('anonymize', () => {
   it('learns hosts and users from URLs during collect', () => {
     const r = new Redactor({ homeDir: null, anonymize: true });
     const tree = {
-      target: 'ssh://pi@orangepi5.local:22',
-      log: 'lost connection to orangepi5.local',
+      target: 'ssh://mlopez@orangepi5.local:22',
+      log: 'mlopez lost connection to orangepi5.local',
     };
     r.collect(tree);
     expect(r.redact(tree)).toEqual({
       target: 'ssh://user-1@host-1:22',
-      log: 'lost connection to host-1',
+      log: 'user-1 lost connection to host-1',
     });
   });
 
