@@ -158,3 +158,27 @@ describe('runDriverLoop', () => {
     expect(calls.dispose).toBe(1);
   });
 });
+
+describe('runDriverLoop on sub-millisecond work', () => {
+  const fast: BenchDriver = { prepare: () => ({}), runOnce: () => spin(0.01), dispose: () => {} };
+
+  it('warns that a short warm-up skews sub-millisecond numbers', async () => {
+    const c = collector();
+    await runDriverLoop(fast, {
+      options: resolveBenchOptions({ warmup: 10, iterations: 200 }),
+      signal: new AbortController().signal,
+      sink: c.sink,
+    });
+    expect(c.warnings).toEqual([expect.stringContaining('--warmup 1000')]);
+  });
+
+  it('says nothing once the warm-up is long enough', async () => {
+    const c = collector();
+    await runDriverLoop(fast, {
+      options: resolveBenchOptions({ warmup: 1000, iterations: 200 }),
+      signal: new AbortController().signal,
+      sink: c.sink,
+    });
+    expect(c.warnings).toEqual([]);
+  });
+});
