@@ -23,7 +23,12 @@ function cssVar(name: string): string {
 }
 
 /** Options built once per chart (never per render): colours are read at draw time. */
-function chartOptions(width: number, height: number, onZoom: () => void): uPlot.Options {
+function chartOptions(
+  width: number,
+  height: number,
+  log: boolean,
+  onZoom: () => void,
+): uPlot.Options {
   const axis = (label: string): uPlot.Axis => ({
     label,
     stroke: () => cssVar('--muted'),
@@ -40,14 +45,22 @@ function chartOptions(width: number, height: number, onZoom: () => void): uPlot.
     legend: { show: false },
     scales: {
       x: { time: false },
-      y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
+      // Log scale: a few slow outliers no longer flatten the typical latency into the axis.
+      y: log
+        ? {
+            distr: 3,
+            log: 10,
+            range: (_u, min, max) => [Math.max(1e-4, min * 0.8), Math.max(2e-4, max * 1.25)],
+          }
+        : { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
     },
     series: [
       {},
       {
         label: 'latency',
         stroke: () => cssVar('--chart-line'),
-        fill: () => cssVar('--chart-fill'),
+        // No fill on a log axis: filling down to its floor paints a solid block.
+        ...(log ? {} : { fill: () => cssVar('--chart-fill') }),
         width: 1.25,
         points: { show: false },
       },
@@ -67,9 +80,12 @@ function chartOptions(width: number, height: number, onZoom: () => void): uPlot.
 export function LatencyChart({
   ring = liveSamples,
   height = 300,
+  log = false,
 }: {
   ring?: SampleRing;
   height?: number;
+  /** Logarithmic latency axis (the chart is rebuilt when this changes). */
+  log?: boolean;
 }) {
   const container = useRef<HTMLDivElement>(null);
 
@@ -83,7 +99,7 @@ export function LatencyChart({
       if (!frame) frame = requestAnimationFrame(draw);
     };
     const u = new uPlot(
-      chartOptions(Math.max(200, el.clientWidth), height, () => {
+      chartOptions(Math.max(200, el.clientWidth), height, log, () => {
         zoomed = true;
         el.dataset.zoomed = 'true';
       }),
@@ -135,7 +151,7 @@ export function LatencyChart({
       u.over.removeEventListener('dblclick', onDblClick);
       u.destroy();
     };
-  }, [ring, height]);
+  }, [ring, height, log]);
 
   return <div ref={container} className="chart" data-testid="latency-chart" data-points="0" />;
 }

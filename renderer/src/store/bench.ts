@@ -355,7 +355,9 @@ const historySlice: Slice<HistoryState & HistoryActions> = (set, get) => ({
     else set({ selected: [...sel, id].slice(-2) });
   },
   async compare() {
-    const [a, b] = get().selected;
+    // The older run is A (the baseline), whatever order they were ticked in.
+    const startedAt = (id: string) => get().runs.find((r) => r.id === id)?.startedAt ?? '';
+    const [a, b] = [...get().selected].sort((x, y) => startedAt(x).localeCompare(startedAt(y)));
     if (!a || !b) return;
     set({ compareError: null });
     try {

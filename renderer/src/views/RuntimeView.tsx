@@ -71,8 +71,8 @@ function Failures({ snap }: { snap: RuntimeSnapshot }) {
       }
     >
       <p className="muted small">
-        These did not load. Everything else still works; fix the package or remove it from the
-        plugin directory, then re-initialise from the Configuration view.
+        These did not load. Everything else still works. Fix the package or remove it from its
+        plugin directory, then press Re-initialise.
       </p>
       <ul className="failures">
         {failures.map((f, i) => (
@@ -117,7 +117,7 @@ function Adapters({ snap }: { snap: RuntimeSnapshot | null }) {
             adapters.map((a) => (
               <tr key={a.name} data-testid={`adapter-${a.name}`}>
                 <td>
-                  <div className="strong">{a.displayName}</div>
+                  <div className="strong nowrap">{a.displayName}</div>
                   <div className="mono muted small">{a.name}</div>
                 </td>
                 <td className="mono">{a.version || '—'}</td>

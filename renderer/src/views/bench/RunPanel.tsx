@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { RunRecord } from '../../../../electron/ipc/contract';
 import { StatusBadge } from '../../components/Badge';
@@ -64,6 +65,7 @@ function FinalStats({ record }: { record: RunRecord }) {
 
 export function RunPanel() {
   const run = useBenchStore((s) => s.run);
+  const [logScale, setLogScale] = useState(false);
   const { cancel } = useBenchStore(useShallow((s) => ({ cancel: s.cancel })));
   const active = run && (run.status === 'starting' || run.status === 'running');
   const pct =
@@ -125,10 +127,20 @@ export function RunPanel() {
             {run.gaps > 0 && <span className="warn-text"> · {run.gaps} batch(es) missed</span>}
           </div>
           <LiveTiles run={run} />
-          <LatencyChart />
-          <p className="muted small chart-help">
-            Drag across the chart to zoom; double-click to follow the run again.
-          </p>
+          <LatencyChart log={logScale} />
+          <div className="chart-help">
+            <span className="muted small">
+              Drag across the chart to zoom; double-click to follow the run again.
+            </span>
+            <label className="small check">
+              <input
+                type="checkbox"
+                checked={logScale}
+                onChange={(e) => setLogScale(e.target.checked)}
+              />{' '}
+              log scale
+            </label>
+          </div>
           {run.error && <ErrorNotice error={run.error} />}
           {run.notSaved && run.record && (
             <Notice tone="warn">
