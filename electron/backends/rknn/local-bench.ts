@@ -17,6 +17,8 @@ import { checkCompatibility } from './compat';
 import { inspectRknn } from './inspect';
 import { rknnLocalStatus } from './local';
 import type { LocalBenchMessage, LocalBenchRequest } from './local-bench-protocol';
+import type { BoardResolver } from './remote/board-link';
+import { prepareRemoteRun } from './remote/source';
 
 /** After a cancel, how long the child may take to hand back its samples before it is killed. */
 const CANCEL_GRACE_MS = 3000;
@@ -43,20 +45,36 @@ export interface RknnBenchSourceOptions {
   env?: NodeJS.ProcessEnv;
   /** The SoC of this machine (default: from the device tree). */
   soc?: string | null;
-  /** Core mask for local runs (null: the runtime decides). */
+  /** Core mask for local runs (null: the run's coreMask option, else the runtime decides). */
   coreMask?: number | null;
+  /** How board targets are reached (remote path); without it only `local` runs. */
+  boards?: BoardResolver;
+  /** Board-runtime flags as CORAL_ENABLE_* for commands run on a board. */
+  remoteEnv?: () => Record<string, string>;
+  /** NPU load sampling period during board runs (default 500 ms). */
+  telemetryIntervalMs?: number;
 }
 
 export function createRknnBenchSource(opts: RknnBenchSourceOptions = {}): SourceFactory {
-  return async ({ model, target }) => {
+  return async (req) => {
+    const { model, target } = req;
     if (target !== 'local') {
-      throw new CoralError(
-        'RKNN_BOARD_BENCH_UNAVAILABLE',
-        `Benchmarks of .rknn models on board ${target} are not available yet.`,
-        {
-          hint: 'Run rknn_benchmark on the board and import its output with `coral bench import LOG --board NAME`.',
-        },
-      );
+      if (!opts.boards) {
+        throw new CoralError(
+          'RKNN_BOARD_BENCH_UNAVAILABLE',
+          `Board ${target} cannot be reached from here: this front door has no board connections.`,
+          {
+            hint: 'Use `coral bench MODEL.rknn --board TARGET`, or the app; or import a saved log with `coral bench import LOG --board NAME`.',
+          },
+        );
+      }
+      return prepareRemoteRun(req, {
+        boards: opts.boards,
+        ...(opts.env ? { env: opts.env } : {}),
+        ...(opts.remoteEnv ? { remoteEnv: opts.remoteEnv } : {}),
+        ...(opts.telemetryIntervalMs ? { telemetryIntervalMs: opts.telemetryIntervalMs } : {}),
+        log: req.log,
+      });
     }
     const env = opts.env ?? process.env;
     const status = rknnLocalStatus(env);
@@ -69,12 +87,13 @@ export function createRknnBenchSource(opts: RknnBenchSourceOptions = {}): Source
         },
       );
     }
+    const coreMask = opts.coreMask ?? req.options.coreMask ?? null;
     const info = await inspectRknn(model);
     const soc = opts.soc !== undefined ? opts.soc : (detectPlatform().soc ?? null);
     const compat = checkCompatibility(
       info,
       { soc, librknnrtVersion: status.library.version ?? null, label: 'this machine' },
-      opts.coreMask !== undefined && opts.coreMask !== null ? { coreMask: opts.coreMask } : {},
+      coreMask !== null ? { coreMask } : {},
     );
     if (compat.verdict === 'error') {
       throw new CoralError('RKNN_INCOMPATIBLE', compat.message, {
@@ -170,7 +189,7 @@ export function createRknnBenchSource(opts: RknnBenchSourceOptions = {}): Source
               model: info.file,
               library,
               options: o,
-              coreMask: opts.coreMask ?? null,
+              coreMask,
               warnings,
             } satisfies LocalBenchRequest);
           }),
