@@ -69,8 +69,9 @@ export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
 }
 
 function globToRegExp(pattern: string): RegExp {
+  // `[host]:port` brackets are literal in known_hosts; only * and ? are wildcards
   const body = pattern
-    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
