@@ -105,6 +105,18 @@ export const ENV_VARIABLES: EnvVariable[] = [
     description:
       'The librknnrt.so (or librknnmrt.so) the local NPU path loads, instead of searching /usr/lib and LD_LIBRARY_PATH.',
   },
+  {
+    name: 'CORAL_RKNN_BENCHMARK',
+    kind: 'string',
+    description:
+      'Path of rknn_benchmark on the boards, instead of searching PATH and the usual places (/usr/bin, /userdata/rknn_benchmark_Linux, /data/local/tmp …).',
+  },
+  {
+    name: 'CORAL_RKNN_WORKDIR',
+    kind: 'string',
+    description:
+      "Directory on the boards where models are pushed for a benchmark (default /tmp/coral; a saved board's work directory wins).",
+  },
 ];
 
 const BY_NAME = new Map(ENV_VARIABLES.map((v) => [v.name, v]));

@@ -12,6 +12,7 @@ import { resolveBenchOptions } from '../../bench/options';
 import { CoralError, describeError } from '../../runtime/errors';
 import type { CliContext } from '../context';
 import { CliExit, EXIT_INVALID, printJson, table, usageError } from '../output';
+import { addBoardOptions, cliBoards, cliRemoteEnv, rknnRunLines, type BoardFlags } from './rknn';
 
 /** Exit code of a run stopped with Ctrl-C (128 + SIGINT, as shells report it). */
 export const EXIT_CANCELLED = 130;
@@ -153,11 +154,18 @@ function progressPrinter(enabled: boolean) {
 function openService(
   cli: CliContext,
   save: boolean,
+  boardFlags: BoardFlags = {},
 ): { service: BenchService; history: HistoryHandle | null } {
   const config = cli.resolveConfig();
   const history = save ? openHistory(cli.dataDir()) : null;
   const service = new BenchService({
-    sources: builtinSources(),
+    sources: builtinSources({
+      rknn: {
+        env: cli.env,
+        boards: cliBoards(cli, boardFlags),
+        remoteEnv: () => cliRemoteEnv(cli),
+      },
+    }),
     history,
     flags: () => ({
       stream_manager: config.flags.stream_manager.value,
@@ -179,7 +187,10 @@ function historyOnly(
   return h as HistoryHandle & { store: NonNullable<HistoryHandle['store']> };
 }
 
-interface BenchFlags {
+interface BenchFlags extends BoardFlags {
+  board?: string;
+  loops?: string;
+  coreMask?: string;
   warmup: string;
   iterations?: string;
   duration?: string;
@@ -200,6 +211,11 @@ function benchOptions(flags: BenchFlags): BenchOptions {
   if (flags.iterations !== undefined && flags.duration !== undefined) {
     throw usageError('give --iterations or --duration, not both');
   }
+  if (flags.loops !== undefined) {
+    if (flags.iterations !== undefined || flags.duration !== undefined)
+      throw usageError('--loops is the iteration count on a board: give it alone');
+    flags.iterations = flags.loops;
+  }
   const shapes: Record<string, number[]> = {};
   for (const s of flags.shape) parseShape(s, shapes);
   return resolveBenchOptions({
@@ -214,6 +230,9 @@ function benchOptions(flags: BenchFlags): BenchOptions {
     shapes,
     inputData: flags.input,
     seed: count('seed', flags.seed),
+    // rknn_benchmark always runs 5 warm-up iterations; the record says so
+    ...(flags.board ? { warmup: 5 } : {}),
+    ...(flags.coreMask !== undefined ? { coreMask: count('core-mask', flags.coreMask) } : {}),
   });
 }
 
@@ -221,7 +240,12 @@ async function bench(cli: CliContext, model: string, flags: BenchFlags): Promise
   const options = benchOptions(flags);
   const adapter =
     flags.adapter ?? (path.extname(model).toLowerCase() === '.rknn' ? 'rknn' : 'onnx');
-  const { service } = openService(cli, flags.save);
+  if (flags.board && adapter !== 'rknn')
+    throw usageError(
+      '--board runs .rknn models on a board',
+      'Give a .rknn model (or --adapter rknn).',
+    );
+  const { service } = openService(cli, flags.save, flags);
   const status = service.historyStatus();
   if (!status.saving && flags.save && status.reason) {
     cli.io.err(
@@ -250,6 +274,7 @@ async function bench(cli: CliContext, model: string, flags: BenchFlags): Promise
         adapter,
         model,
         options,
+        ...(flags.board ? { target: flags.board } : {}),
         ...(flags.label ? { label: flags.label } : {}),
       })
     ).runId;
@@ -274,7 +299,9 @@ async function bench(cli: CliContext, model: string, flags: BenchFlags): Promise
         `Model      ${record.model.path}  [${formatBytes(record.model.size)}, sha256 ${record.model.sha256.slice(0, 12)}]`,
       );
       cli.io.out(`Target     ${record.adapter} on ${record.target}`);
-      cli.io.out(`Options    ${optionsSummary(record.options)}\n`);
+      const board = rknnRunLines(record);
+      if (board.length) cli.io.out(`${board.join('\n')}\n`);
+      else cli.io.out(`Options    ${optionsSummary(record.options)}\n`);
       cli.io.out(statsTable(record.stats));
       if (record.error) {
         cli.io.err(`\nerror: ${record.error.message}`);
@@ -286,7 +313,8 @@ async function bench(cli: CliContext, model: string, flags: BenchFlags): Promise
           : `\nNot saved: ${notSaved?.message ?? 'off'}`,
       );
     }
-    if (record.status === 'failed') throw new CliExit(EXIT_INVALID);
+    if (record.status === 'failed' || record.status === 'interrupted')
+      throw new CliExit(EXIT_INVALID);
     if (record.status === 'cancelled') throw new CliExit(EXIT_CANCELLED);
   } finally {
     process.off('SIGINT', onSigint);
@@ -319,12 +347,12 @@ export function register(program: Command, cli: CliContext): void {
       if (load) cli.io.out(`\nonnxruntime loaded it in ${formatMs(load.sessionCreateMs)} ms.`);
     });
 
-  program
+  const benchCmd = program
     .command('bench')
     .description(
-      'benchmark a model locally; Ctrl-C stops early and keeps (and saves) the partial run',
+      'benchmark a model locally or on a board (--board); Ctrl-C stops early and keeps (and saves) the partial run',
     )
-    .argument('<model>', 'the model file (.onnx)')
+    .argument('<model>', 'the model file (.onnx, or .rknn with --board)')
     .option('--warmup <n>', 'iterations before measuring', '10')
     .option('--iterations <n>', 'measured iterations (default 100)')
     .option('--duration <time>', 'measure for this long instead (500ms, 10s, 2m)')
@@ -344,7 +372,10 @@ export function register(program: Command, cli: CliContext): void {
     .option('--label <text>', 'a label stored with the run')
     .option('--no-save', 'do not store the run in the history')
     .option('--json', 'print one JSON object (status, stats in ms, samples count, model, options)')
-    .action((model: string, flags: BenchFlags) => bench(cli, model, flags));
+    .option('--board <target>', '.rknn on a board: a saved board or ssh://…, adb:…, adb+tcp://…')
+    .option('--loops <n>', 'on a board: rknn_benchmark loop count (same as --iterations)')
+    .option('--core-mask <m>', 'on a board: NPU cores, 0 auto, 1/2/4 one core, 3 (0+1), 7 (all)');
+  addBoardOptions(benchCmd).action((model: string, flags: BenchFlags) => bench(cli, model, flags));
 
   const runs = program.command('runs').description('the benchmark run history');
   runs

@@ -22,8 +22,13 @@ import {
 import { inspectRknn, type RknnModelInfo, type RknnTensorInfo } from '../../backends/rknn/inspect';
 import { rknnLocalStatus } from '../../backends/rknn/local';
 import { KNOWN_SOCS, socInfo } from '../../backends/rknn/platforms';
+import type { BoardResolver } from '../../backends/rknn/remote/board-link';
+import { checkOnBoard, type BoardCheck } from '../../backends/rknn/remote/check';
+import { resolveWorkDir } from '../../backends/rknn/remote/source';
 import { openHistory } from '../../bench/history';
+import type { RunRecord } from '../../bench/types';
 import { CoralError } from '../../runtime/errors';
+import { boardFlagEnv } from '../../runtime/flags';
 import type { CliContext } from '../context';
 import { CliExit, EXIT_INVALID, printJson, table, usageError } from '../output';
 
@@ -196,7 +201,7 @@ export function registerBenchImport(bench: Command, cli: CliContext): void {
     .option('--no-save', 'parse and print only; do not store the run')
     .option('--json', 'print one JSON object: stats (ms), versions, tensors, memory, warnings')
     .action((log: string, flags: ImportFlags, cmd: Command) => {
-      // `bench` defines --json, --no-save and --label too, and commander lets the parent take
+      // `bench` defines --json, --no-save, --label and --board too, and commander lets the parent take
       // them wherever they appear (positional options are off program-wide): merge both.
       const parent = (cmd.parent?.opts() ?? {}) as Partial<ImportFlags>;
       const merged: ImportFlags = {
@@ -204,9 +209,94 @@ export function registerBenchImport(bench: Command, cli: CliContext): void {
         json: Boolean(flags.json || parent.json),
         save: flags.save !== false && parent.save !== false,
         ...((flags.label ?? parent.label) ? { label: flags.label ?? parent.label } : {}),
+        ...((flags.board ?? parent.board) ? { board: flags.board ?? parent.board } : {}),
       };
       return benchImport(cli, log, merged);
     });
+}
+
+/** Board connection flags shared by `coral bench --board` and `coral rknn check --board`. */
+export interface BoardFlags {
+  trustNewHost?: boolean;
+  identity?: string;
+}
+
+export function addBoardOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--trust-new-host',
+      'trust and remember the host key of a board seen for the first time',
+    )
+    .option('-i, --identity <file>', 'SSH private key to log in to the board with');
+}
+
+/**
+ * Boards for one CLI command: saved boards by name or any target, closed when done. The ssh and
+ * adb clients are loaded only when a board is used, so local commands start faster.
+ */
+export function cliBoards(cli: CliContext, flags: BoardFlags): BoardResolver {
+  return async (target) => {
+    const { standaloneBoards } = await import('../../backends/rknn/remote/board-link');
+    return standaloneBoards({
+      dataDir: cli.dataDir(),
+      env: cli.env,
+      ...(flags.trustNewHost ? { trustNewHost: true } : {}),
+      ...(flags.identity ? { identityFile: flags.identity } : {}),
+    })(target);
+  };
+}
+
+/** The board-runtime flags of the resolved config as CORAL_ENABLE_* for the board. */
+export function cliRemoteEnv(cli: CliContext): Record<string, string> {
+  return boardFlagEnv(cli.resolveConfig().flags);
+}
+
+function percent(n: number): string {
+  return `${Math.round(n)}%`;
+}
+
+/** Extra lines `coral bench` prints for a run on a board: board, tool, NPU load, versions. */
+export function rknnRunLines(r: RunRecord): string[] {
+  const x = r.extra as {
+    board?: { name: string; soc: string | null; librknnrt: string | null; virtual: boolean };
+    benchmarkTool?: { path: string };
+    npuLoad?: { unavailable?: string; summary: Array<{ core: number; mean: number; max: number }> };
+    runtimeVersion?: string | null;
+    driverVersion?: string | null;
+    logAvgMs?: number | null;
+    logAvgFps?: number | null;
+  };
+  if (!x.board) return [];
+  const lines = [
+    `Board      ${x.board.name}${x.board.virtual ? ' (virtual)' : ''}: ${x.board.soc ?? '?'}, librknnrt ${x.runtimeVersion ?? x.board.librknnrt ?? '?'}, driver ${x.driverVersion ?? '?'}`,
+  ];
+  if (x.benchmarkTool) lines.push(`Tool       ${x.benchmarkTool.path}`);
+  const mask = r.options.coreMask;
+  lines.push(
+    `Options    ${r.options.iterations ?? '?'} loops (+5 warm-up), core mask ${mask === null || mask === undefined ? 'default' : `${mask} (${describeCoreMask(mask)})`}`,
+  );
+  if (x.npuLoad?.unavailable) lines.push(`NPU load   not recorded: ${x.npuLoad.unavailable}`);
+  else if (x.npuLoad?.summary.length)
+    lines.push(
+      `NPU load   ${x.npuLoad.summary.map((c) => `core${c.core} ${percent(c.mean)} (max ${percent(c.max)})`).join(', ')}`,
+    );
+  if (x.logAvgMs !== null && x.logAvgMs !== undefined)
+    lines.push(
+      `rknn_benchmark  Avg Time ${x.logAvgMs.toFixed(2)} ms, Avg FPS ${x.logAvgFps?.toFixed(3) ?? '-'}`,
+    );
+  return lines;
+}
+
+function boardCheckText(c: BoardCheck): string {
+  const b = c.board;
+  const lines = [
+    `board      ${b.name}${b.virtual ? ' (virtual)' : ''}  [${b.transport}]`,
+    `soc        ${b.soc ?? 'unknown'}${b.npuCores ? `, ${b.npuCores} NPU core${b.npuCores === 1 ? '' : 's'}` : ''}${b.driverVersion ? `, driver ${b.driverVersion}` : ''}`,
+    `librknnrt  ${b.librknnrt ?? 'not found'}`,
+    `tool       ${'tool' in c.benchmark ? c.benchmark.tool.path : `not found (${c.benchmark.error.hint ?? c.benchmark.error.message})`}`,
+  ];
+  if (c.npuLoadUnavailable) lines.push(`npu load   not recordable: ${c.npuLoadUnavailable}`);
+  return `${lines.join('\n')}\n\n${compatText(c.compat)}`;
 }
 
 function parseMask(raw: string): number {
@@ -231,44 +321,76 @@ export function register(program: Command, cli: CliContext): void {
       else cli.io.out(inspectText(info));
     });
 
-  rknn
+  const check = rknn
     .command('check')
-    .description('will the model run on a board? target SoC, toolkit vs librknnrt, core mask')
+    .description(
+      'will the model run on a board? target SoC, toolkit vs librknnrt, core mask (--board asks the board itself)',
+    )
     .argument('<model>', 'the .rknn file')
-    .requiredOption('--soc <name>', `the board's SoC (${KNOWN_SOCS.join(', ')})`)
-    .option('--librknnrt <version>', "the board's librknnrt version (e.g. 2.3.0)")
+    .option('--board <target>', 'a saved board or a target (ssh://…, adb:…): probe it and check')
+    .option('--soc <name>', `without --board: the board's SoC (${KNOWN_SOCS.join(', ')})`)
+    .option('--librknnrt <version>', "without --board: the board's librknnrt version (e.g. 2.3.0)")
     .option('--core-mask <mask>', 'a core mask to check too (0 auto, 1/2/4 one core, 3, 7)')
-    .option('--board <name>', 'a name for the board in messages')
-    .option('--json', 'print one JSON object (exit 1 when the verdict is error)')
-    .action(
-      async (
-        model: string,
-        opts: {
-          soc: string;
-          librknnrt?: string;
-          coreMask?: string;
-          board?: string;
-          json?: boolean;
-        },
-      ) => {
-        if (!socInfo(opts.soc)) {
-          throw usageError(`unknown SoC "${opts.soc}"`, `Use one of ${KNOWN_SOCS.join(', ')}.`);
+    .option('--name <name>', 'without --board: a name for the board in messages')
+    .option('--json', 'print one JSON object (exit 1 when the verdict is error)');
+  addBoardOptions(check).action(
+    async (
+      model: string,
+      opts: {
+        soc?: string;
+        librknnrt?: string;
+        coreMask?: string;
+        board?: string;
+        name?: string;
+        json?: boolean;
+      } & BoardFlags,
+    ) => {
+      if (opts.board) {
+        if (opts.soc || opts.librknnrt) {
+          throw usageError('give --board (the board is asked) or --soc/--librknnrt, not both');
         }
         const info = await inspectRknn(model);
-        const result = checkCompatibility(
-          info,
-          {
-            soc: opts.soc,
-            librknnrtVersion: opts.librknnrt ?? null,
-            ...(opts.board ? { name: opts.board } : {}),
-          },
-          opts.coreMask !== undefined ? { coreMask: parseMask(opts.coreMask) } : {},
+        const remote = await cliBoards(cli, opts)(opts.board);
+        let result: BoardCheck;
+        try {
+          result = await checkOnBoard(info, remote, {
+            ...(opts.coreMask !== undefined ? { coreMask: parseMask(opts.coreMask) } : {}),
+            configuredBenchmark: cli.env.CORAL_RKNN_BENCHMARK || null,
+            workDir: resolveWorkDir(remote, cli.env),
+          });
+        } finally {
+          await remote.release();
+        }
+        if (opts.json) {
+          const { probe: _probe, compat, ...rest } = result;
+          printJson(cli.io, { model: info.file, ...compat, ...rest });
+        } else cli.io.out(boardCheckText(result));
+        if (result.compat.verdict === 'error') throw new CliExit(EXIT_INVALID);
+        return;
+      }
+      if (!opts.soc) {
+        throw usageError(
+          'say which board: --board TARGET (probes it), or --soc NAME [--librknnrt VERSION]',
         );
-        if (opts.json) printJson(cli.io, { model: info.file, ...result });
-        else cli.io.out(compatText(result));
-        if (result.verdict === 'error') throw new CliExit(EXIT_INVALID);
-      },
-    );
+      }
+      if (!socInfo(opts.soc)) {
+        throw usageError(`unknown SoC "${opts.soc}"`, `Use one of ${KNOWN_SOCS.join(', ')}.`);
+      }
+      const info = await inspectRknn(model);
+      const result = checkCompatibility(
+        info,
+        {
+          soc: opts.soc,
+          librknnrtVersion: opts.librknnrt ?? null,
+          ...(opts.name ? { name: opts.name } : {}),
+        },
+        opts.coreMask !== undefined ? { coreMask: parseMask(opts.coreMask) } : {},
+      );
+      if (opts.json) printJson(cli.io, { model: info.file, ...result });
+      else cli.io.out(compatText(result));
+      if (result.verdict === 'error') throw new CliExit(EXIT_INVALID);
+    },
+  );
 
   rknn
     .command('status')
