@@ -9,7 +9,13 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { liveSamples, type SampleRing } from '../live/samples';
 
+/** Never more points than this in view (STYLE.md: bounded, ~100k). */
 const MAX_RAW_POINTS = 100_000;
+/**
+ * Beyond this many samples per pixel column, draw min/max per column instead: a canvas cannot
+ * show more, and stroking 100k segments costs tens of ms per frame in software rendering.
+ */
+const RAW_PER_COLUMN = 4;
 
 declare global {
   interface Window {
@@ -27,7 +33,7 @@ function chartOptions(
   width: number,
   height: number,
   log: boolean,
-  onZoom: () => void,
+  on: { zoom: () => void; drawn: () => void },
 ): uPlot.Options {
   const axis = (label: string): uPlot.Axis => ({
     label,
@@ -70,9 +76,10 @@ function chartOptions(
     hooks: {
       setSelect: [
         (u) => {
-          if (u.select.width > 2) onZoom();
+          if (u.select.width > 2) on.zoom();
         },
       ],
+      draw: [() => on.drawn()],
     },
   };
 }
@@ -95,13 +102,22 @@ export function LatencyChart({
     let zoomed = false;
     let frame = 0;
     let drawn = -1;
+    let drawStart = 0;
     const schedule = () => {
       if (!frame) frame = requestAnimationFrame(draw);
     };
     const u = new uPlot(
-      chartOptions(Math.max(200, el.clientWidth), height, log, () => {
-        zoomed = true;
-        el.dataset.zoomed = 'true';
+      chartOptions(Math.max(200, el.clientWidth), height, log, {
+        zoom: () => {
+          zoomed = true;
+          el.dataset.zoomed = 'true';
+        },
+        // uPlot paints after setData returns (a microtask): measure up to its draw hook.
+        drawn: () => {
+          if (drawStart && window.__CORAL_PERF__)
+            performance.measure('coral:chart-draw', { start: drawStart });
+          drawStart = 0;
+        },
       }),
       [new Float64Array(0), new Float64Array(0)] as unknown as uPlot.AlignedData,
       el,
@@ -110,17 +126,18 @@ export function LatencyChart({
       frame = 0;
       if (drawn === ring.version) return;
       drawn = ring.version;
-      const t0 = performance.now();
+      drawStart = performance.now();
       const x = u.scales.x;
+      const columns = u.bbox.width / devicePixelRatio;
+      const maxRaw = Math.min(MAX_RAW_POINTS, RAW_PER_COLUMN * columns);
       const [xs, ys] =
         zoomed && x.min != null && x.max != null
-          ? ring.view(u.bbox.width / devicePixelRatio, MAX_RAW_POINTS, x.min, x.max)
-          : ring.view(u.bbox.width / devicePixelRatio, MAX_RAW_POINTS);
+          ? ring.view(columns, maxRaw, x.min, x.max)
+          : ring.view(columns, maxRaw);
       // uPlot takes typed arrays; its d.ts only says number[].
       u.setData([xs, ys] as unknown as uPlot.AlignedData, !zoomed);
       el.dataset.points = String(xs.length);
       el.dataset.total = String(ring.appended);
-      if (window.__CORAL_PERF__) performance.measure('coral:chart-draw', { start: t0 });
     }
     const onDblClick = () => {
       zoomed = false;
