@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 /**
  * End-to-end tests: Debian's Chromium (apt package `chromium`) drives the real renderer served
  * by `coral serve` (browser mode) over real services. Never `npx playwright install`.
+ * CHROMIUM_PATH points at another Chromium; E2E_SKIP_BUILD=1 reuses an existing out/ build.
+ * (Test-only knobs have no CORAL_ prefix: the runtime would report them as unknown variables.)
  */
 export default defineConfig({
   testDir: 'test/e2e',
@@ -21,7 +23,7 @@ export default defineConfig({
     trace: 'off',
     actionTimeout: 15_000,
     launchOptions: {
-      executablePath: process.env.CORAL_E2E_CHROMIUM ?? '/usr/bin/chromium',
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
         '--headless',
         '--no-sandbox',

@@ -23,7 +23,7 @@ import { RuntimeService } from '../../electron/runtime/service';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RATES = [1_000, 10_000, 50_000];
-const SECONDS = Number(process.env.CORAL_UI_BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.UI_BENCH_SECONDS ?? 10);
 
 /** Emits `rate` samples per second (lognormal around 0.8 ms, with rare 20x spikes) until done. */
 function syntheticSource(rate: number): BenchSource {
@@ -67,7 +67,7 @@ const pct = (values: number[], p: number) => {
 export default async function run(): Promise<void> {
   if (
     !fs.existsSync(path.join(ROOT, 'out/renderer/index.html')) ||
-    process.env.CORAL_UI_BENCH_BUILD === '1'
+    process.env.UI_BENCH_BUILD === '1'
   ) {
     const bin = path.join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js');
     const b = spawnSync(process.execPath, [bin, 'build'], { cwd: ROOT, encoding: 'utf8' });
@@ -96,7 +96,7 @@ export default async function run(): Promise<void> {
   });
   const web = await startHost({ ipc, rendererDir: path.join(ROOT, 'out/renderer') });
   const browser = await chromium.launch({
-    executablePath: process.env.CORAL_E2E_CHROMIUM ?? '/usr/bin/chromium',
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
       '--headless',
       '--no-sandbox',

@@ -8,7 +8,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 /** Builds the app (electron-vite: main, preload, renderer) once; `coral serve` serves out/renderer. */
 export default function globalSetup(): void {
   if (
-    process.env.CORAL_E2E_SKIP_BUILD === '1' &&
+    process.env.E2E_SKIP_BUILD === '1' &&
     fs.existsSync(path.join(root, 'out/renderer/index.html'))
   )
     return;
