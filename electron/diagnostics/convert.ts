@@ -167,8 +167,10 @@ export interface Histogram {
  * it go to an overflow count instead of squeezing every other bar into one column.
  */
 export function histogram(values: ArrayLike<number>, bins = 30): Histogram | null {
-  const finite = Float64Array.from(Array.from(values).filter((v) => Number.isFinite(v))).sort();
-  const n = finite.length;
+  const all = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) all[n++] = values[i];
+  const finite = all.subarray(0, n).sort();
   if (n === 0) return null;
   const min = finite[0];
   const max = finite[n - 1];

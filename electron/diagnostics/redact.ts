@@ -67,7 +67,7 @@ export class Redactor {
   readonly anonymize: boolean;
   private readonly homeDir: string | null;
   private readonly secrets = new Map<string, RedactionKind>();
-  private sortedSecrets: Array<[string, RedactionKind]> | null = null;
+  private readonly secretIndex = new Map<string, Array<[string, RedactionKind]>>();
   private readonly identifiers = new Map<string, { kind: IdentifierKind; placeholder: string }>();
   private identifierPattern: RegExp | null | undefined;
   private readonly next: Record<IdentifierKind, number> = { host: 0, ip: 0, serial: 0, user: 0 };
@@ -86,11 +86,22 @@ export class Redactor {
     if (!value || isTrivialSecret(value)) return;
     const v = value.trim();
     for (const candidate of new Set([value, v])) {
-      if (!this.secrets.has(candidate)) {
-        this.secrets.set(candidate, kind);
-        this.sortedSecrets = null;
-      }
+      if (candidate.length < 4 || this.secrets.has(candidate)) continue;
+      this.secrets.set(candidate, kind);
+      this.indexSecret(candidate, kind);
     }
+  }
+
+  /** Adds one secret to the 4-character prefix index, longest first within its bucket. */
+  private indexSecret(secret: string, kind: RedactionKind): void {
+    const key = secret.slice(0, 4);
+    const bucket = this.secretIndex.get(key);
+    if (!bucket) {
+      this.secretIndex.set(key, [[secret, kind]]);
+      return;
+    }
+    const at = bucket.findIndex(([other]) => other.length < secret.length);
+    bucket.splice(at < 0 ? bucket.length : at, 0, [secret, kind]);
   }
 
   /** A host name, IP, serial or user name to replace with a stable placeholder when anonymizing. */
@@ -208,18 +219,33 @@ export class Redactor {
     return s;
   }
 
+  /**
+   * Replaces every occurrence of every known secret. Overlapping occurrences of different
+   * secrets merge into one placeholder, so no byte of either survives. Secrets are indexed by
+   * their first 4 characters (all are at least that long), which keeps this linear in the
+   * text however many secrets a report has (a log can hold thousands).
+   */
   private replaceKnownSecrets(s: string): string {
-    if (this.secrets.size === 0) return s;
-    if (!this.sortedSecrets) {
-      this.sortedSecrets = [...this.secrets.entries()].sort((a, b) => b[0].length - a[0].length);
+    if (this.secrets.size === 0 || s.length < 4) return s;
+    const spans: Array<[number, number, RedactionKind]> = [];
+    for (let i = 0; i <= s.length - 4; i++) {
+      const bucket = this.secretIndex.get(s.slice(i, i + 4));
+      if (!bucket) continue;
+      const hit = bucket.find(([secret]) => s.startsWith(secret, i));
+      if (!hit) continue;
+      const end = i + hit[0].length;
+      const last = spans[spans.length - 1];
+      if (last && i < last[1]) last[1] = Math.max(last[1], end);
+      else spans.push([i, end, hit[1]]);
     }
-    let out = s;
-    for (const [secret, kind] of this.sortedSecrets) {
-      if (!out.includes(secret)) continue;
-      const parts = out.split(secret);
-      out = parts.map((p, i) => (i === 0 ? p : `${this.hit(kind)}${p}`)).join('');
+    if (spans.length === 0) return s;
+    let out = '';
+    let at = 0;
+    for (const [start, end, kind] of spans) {
+      out += s.slice(at, start) + this.hit(kind);
+      at = end;
     }
-    return out;
+    return out + s.slice(at);
   }
 
   private replaceIdentifiers(s: string): string {

@@ -234,3 +234,21 @@ describe('anonymize', () => {
     expect(r.text('rock5b 10.1.2.3')).toBe('rock5b 10.1.2.3');
   });
 });
+
+describe('known secrets', () => {
+  it('merges overlapping secrets into one placeholder so no byte of either is left', () => {
+    const r = new Redactor({ homeDir: null });
+    r.addSecret('abcd1', 'password');
+    r.addSecret('d1efgh', 'token');
+    expect(r.text('x abcd1efgh y')).toBe('x [REDACTED:password] y');
+  });
+
+  it('finds each of thousands of secrets sharing a prefix (the index buckets by 4 characters)', () => {
+    const r = new Redactor({ homeDir: null });
+    for (let i = 0; i < 5000; i++) r.addSecret(`secret-${i}-value`, 'password');
+    const out = Array.from({ length: 5000 }, (_, i) =>
+      r.text(`entry ${i} used secret-${i}-value here`),
+    );
+    expect(out.every((x, i) => x === `entry ${i} used [REDACTED:password] here`)).toBe(true);
+  });
+});
