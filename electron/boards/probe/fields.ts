@@ -15,7 +15,10 @@ export interface NpuCoreLoad {
 export function parseNpuLoad(text: string, warnings: string[]): NpuCoreLoad[] | null {
   const t = text.trim();
   if (!/^NPU load:/i.test(t)) {
-    if (t) warnings.push(`The NPU load file holds unexpected text: "${t.slice(0, 60)}".`);
+    if (t)
+      warnings.push(
+        `The NPU load file holds unexpected text: "${t.slice(0, 60).replace(/[^\x20-\x7e]/g, '?')}".`,
+      );
     return null;
   }
   const cores: NpuCoreLoad[] = [];

@@ -126,7 +126,7 @@ export function interpretProbe(
   if (ok('npu_version') && vm) driverVersion = vm[1];
   else if (ok('npu_version') && versionText)
     warnings.push(
-      `The NPU driver version file holds unexpected text: "${versionText.slice(0, 60)}".`,
+      `The NPU driver version file holds unexpected text: "${printable(versionText).slice(0, 60)}".`,
     );
   const debugfsDenied = DENIED.test(versionText) || DENIED.test(clean(get('npu_nodes')));
   const rtFiles = existing(get('rt_files'));
@@ -220,6 +220,11 @@ export function interpretProbe(
     user: { uid, root: uid === 0 },
     warnings,
   };
+}
+
+/** Non-printable bytes shown as `?`, so garbage from a board never corrupts a terminal or report. */
+export function printable(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, '?');
 }
 
 export function compareVersions(a: string, b: string): number {

@@ -115,6 +115,15 @@ async function segments(ctx: ExpandContext, word: string, inDouble = false): Pro
     }
     if (c === '$') {
       const n = word[i + 1];
+      if (n === '(' && word[i + 2] === '(') {
+        const end = word.indexOf('))', i + 3);
+        if (end < 0) throw new ShellSyntaxError('missing ))');
+        flush();
+        const expr = await expandToString(ctx, word.slice(i + 3, end));
+        out.push({ text: String(arithmetic(expr, ctx)), quoted: inDouble, expanded: true });
+        i = end + 2;
+        continue;
+      }
       if (n === '(') {
         const end = matchParen(word, i + 2);
         flush();
@@ -237,4 +246,86 @@ export async function expandWords(ctx: ExpandContext, words: string[]): Promise<
     if (!out.length && segs.some((s) => s.quoted && !s.expanded)) fields.push('');
   }
   return fields;
+}
+
+/** $(( … )): integer arithmetic with + - * / % comparisons && || ! and parentheses. */
+export function arithmetic(expr: string, ctx: Pick<ExpandContext, 'getVar'>): number {
+  const toks = expr.match(/\d+|[A-Za-z_]\w*|&&|\|\||[<>=!]=|[-+*/%()<>!]/g) ?? [];
+  let pos = 0;
+  const peek = () => toks[pos];
+  const next = () => toks[pos++];
+  const bool = (b: boolean) => (b ? 1 : 0);
+  const primary = (): number => {
+    const t = next();
+    if (t === undefined) throw new ShellSyntaxError(`arithmetic syntax error: "${expr}"`);
+    if (t === '(') {
+      const v = or();
+      if (next() !== ')') throw new ShellSyntaxError(`arithmetic syntax error: "${expr}"`);
+      return v;
+    }
+    if (t === '-') return -primary();
+    if (t === '+') return primary();
+    if (t === '!') return bool(primary() === 0);
+    if (/^\d+$/.test(t)) return Number(t);
+    if (/^[A-Za-z_]/.test(t)) return Number(ctx.getVar(t) ?? 0) || 0;
+    throw new ShellSyntaxError(`arithmetic syntax error: "${expr}"`);
+  };
+  const mul = (): number => {
+    let v = primary();
+    while (['*', '/', '%'].includes(peek() ?? '')) {
+      const op = next();
+      const r = primary();
+      if ((op === '/' || op === '%') && r === 0)
+        throw new ShellSyntaxError('arithmetic: division by zero');
+      v = op === '*' ? v * r : op === '/' ? Math.trunc(v / r) : v % r;
+    }
+    return v;
+  };
+  const add = (): number => {
+    let v = mul();
+    while (peek() === '+' || peek() === '-') v = next() === '+' ? v + mul() : v - mul();
+    return v;
+  };
+  const cmp = (): number => {
+    let v = add();
+    while (['<', '>', '<=', '>=', '==', '!='].includes(peek() ?? '')) {
+      const op = next();
+      const r = add();
+      v = bool(
+        op === '<'
+          ? v < r
+          : op === '>'
+            ? v > r
+            : op === '<='
+              ? v <= r
+              : op === '>='
+                ? v >= r
+                : op === '=='
+                  ? v === r
+                  : v !== r,
+      );
+    }
+    return v;
+  };
+  const and = (): number => {
+    let v = cmp();
+    while (peek() === '&&') {
+      next();
+      const r = cmp();
+      v = bool(v !== 0 && r !== 0);
+    }
+    return v;
+  };
+  const or = (): number => {
+    let v = and();
+    while (peek() === '||') {
+      next();
+      const r = and();
+      v = bool(v !== 0 || r !== 0);
+    }
+    return v;
+  };
+  const v = or();
+  if (pos < toks.length) throw new ShellSyntaxError(`arithmetic syntax error: "${expr}"`);
+  return v;
 }

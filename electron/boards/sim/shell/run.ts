@@ -216,9 +216,11 @@ export class Shell {
 
   private async runAndOr(item: AndOr, io: Io): Promise<number> {
     let status = await this.runPipeline(item.first, io);
+    this.status = status;
     for (const { op, pipeline } of item.rest) {
       if ((op === '&&' && status === 0) || (op === '||' && status !== 0)) {
         status = await this.runPipeline(pipeline, io);
+        this.status = status;
       }
     }
     return status;
