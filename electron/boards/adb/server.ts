@@ -168,7 +168,11 @@ export class AdbServer extends EventEmitter {
     this.host = o.host ?? this.env.ANDROID_ADB_SERVER_ADDRESS ?? '127.0.0.1';
     this.port = o.port ?? (Number(this.env.ANDROID_ADB_SERVER_PORT) || 5037);
     this.bin = o.bin ?? this.env.CORAL_ADB ?? 'adb';
-    this.client = new adbkit.Client({ host: this.host, port: this.port, bin: this.bin });
+    // adbkit starts a missing server with `bin`, looked up on the process's PATH; resolve it on
+    // *our* PATH, so "no adb here" stays true instead of silently starting some other adb.
+    const resolved =
+      findOnPath(this.bin, this.env) ?? path.join(path.sep, 'nonexistent', 'adb-not-on-path');
+    this.client = new adbkit.Client({ host: this.host, port: this.port, bin: resolved });
   }
 
   get address(): string {
