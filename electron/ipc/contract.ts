@@ -44,6 +44,12 @@ import {
   uploadRequestSchema,
 } from './schemas/bench';
 import {
+  rknnCheckRequestSchema,
+  rknnCheckResultSchema,
+  rknnModelInfoSchema,
+  rknnTargetSchema,
+} from './schemas/rknn';
+import {
   encodedReportSchema,
   reportExportSchema,
   reportOptionsSchema,
@@ -173,6 +179,25 @@ export const contract = {
     }),
   },
   boards: {},
+  rknn: {
+    targets: route({
+      summary: 'Where a .rknn model can run: this machine (and why not) and the saved boards',
+      request: none,
+      response: z.array(rknnTargetSchema),
+    }),
+    inspect: route({
+      summary: 'A .rknn model: toolkit version, target platforms, tensors, size, sha256',
+      request: z.object({ model: z.string().trim().min(1).max(4096) }).strict(),
+      response: rknnModelInfoSchema,
+    }),
+    check: route({
+      summary:
+        'Will the model run on the target? A board is probed (SoC, librknnrt, rknn_benchmark); nothing is pushed',
+      request: rknnCheckRequestSchema,
+      response: rknnCheckResultSchema,
+      cancellable: true,
+    }),
+  },
   diag: {
     preview: route({
       summary: 'Builds a redacted diagnostic report: its JSON, its HTML and an id to export it',
@@ -252,6 +277,9 @@ export type BenchFinished = z.output<typeof benchFinishedSchema>;
 export type AppCommand = z.output<typeof appCommandSchema>;
 export type ReportPreview = z.output<typeof reportPreviewSchema>;
 export type ReportOptionsRequest = z.output<typeof reportOptionsSchema>;
+export type RknnTarget = z.output<typeof rknnTargetSchema>;
+export type RknnCheck = z.output<typeof rknnCheckResultSchema>;
+export type RknnModelInfo = z.output<typeof rknnModelInfoSchema>;
 export type { Channel, Domain, Envelope, EventName, IpcError };
 
 /** The route definition of a channel name (undefined for names not in the contract). */

@@ -3,7 +3,11 @@
  * for `coral serve`: the runtime (started), the bench engine with its run history, and the model
  * store. Returns them with one dispose() that stops everything they started.
  */
+import { serviceBoards } from '../backends/rknn/remote/board-link';
+import { RknnService } from '../backends/rknn/service';
 import { builtinSources } from '../bench/builtin-sources';
+import { BoardsService } from '../boards/service';
+import { boardFlagEnv } from '../runtime/flags';
 import { openHistory } from '../bench/history';
 import { BenchService } from '../bench/service';
 import { DiagnosticsService } from '../diagnostics/service';
@@ -32,14 +36,19 @@ export async function createServices(
   const runtime = new RuntimeService({ ...options, env, dataDir, log });
   await runtime.start();
 
-  const enabled = (name: string): true | string => {
+  const enabled = (name: string, target: string): true | string => {
     const a = runtime.context.state.adapters.find((x) => x.name === name);
     if (!a) return `no adapter named ${name} is registered`;
+    // A board brings its own NPU: only switching the adapter off (or a broken one) stops it.
+    if (target !== 'local' && a.status === 'unsupported') return true;
     if (a.status !== 'enabled') return `it is ${a.status}${a.reason ? ` (${a.reason})` : ''}`;
     return true;
   };
+  const remoteEnv = () => boardFlagEnv(runtime.context.config.flags);
+  // adb devices are tracked once the Boards view asks (tracking would start an adb server).
+  const boards = new BoardsService({ dataDir, env, log, remoteEnv, trackAdb: false });
   const bench = new BenchService({
-    sources: builtinSources(),
+    sources: builtinSources({ rknn: { env, boards: serviceBoards(boards), remoteEnv } }),
     history: openHistory(dataDir),
     flags: () => ({
       stream_manager: runtime.context.config.flags.stream_manager.value,
@@ -49,6 +58,7 @@ export async function createServices(
     log,
   });
   const models = new ModelStore(options.resourcesDir ?? resourcesDir(), dataDir);
+  const rknn = new RknnService({ boards, env, log });
   const diag = new DiagnosticsService({
     env,
     runtime: () => runtime.context,
@@ -62,8 +72,11 @@ export async function createServices(
     bench,
     models,
     diag,
+    rknn,
+    boards,
     async dispose() {
       await bench.dispose();
+      await boards.dispose();
       await runtime.dispose();
     },
   };

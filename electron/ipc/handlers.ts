@@ -89,7 +89,7 @@ export class SnapshotTracker {
 
 export function createHandlers(services: Services, tracker: SnapshotTracker): HandlerTable {
   const { runtime } = services;
-  const need = <K extends 'models' | 'bench' | 'diag'>(key: K, what: string) => {
+  const need = <K extends 'models' | 'bench' | 'diag' | 'rknn'>(key: K, what: string) => {
     const s = services[key];
     if (!s) throw unavailable(key, what);
     return s as NonNullable<Services[K]>;
@@ -103,7 +103,7 @@ export function createHandlers(services: Services, tracker: SnapshotTracker): Ha
       platform: process.platform,
       arch: process.arch,
       dataDir: services.app.dataDir,
-      services: (['models', 'bench', 'diag'] as const).filter((k) => services[k]),
+      services: (['models', 'bench', 'diag', 'rknn'] as const).filter((k) => services[k]),
     }),
     'runtime.snapshot': () => tracker.snapshot(),
     'runtime.reinit': async () => tracker.snapshot(await runtime.applyOverrides({})),
@@ -147,6 +147,10 @@ export function createHandlers(services: Services, tracker: SnapshotTracker): Ha
     'runs.list': (query) => need('bench', 'The run history').list(query),
     'runs.show': ({ id }) => need('bench', 'The run history').get(id, { samples: true }),
     'runs.compare': ({ a, b }) => need('bench', 'The run history').compare(a, b),
+    'rknn.targets': () => need('rknn', 'RKNN targets').targets(),
+    'rknn.inspect': ({ model }) => need('rknn', 'RKNN model inspection').inspect(model),
+    'rknn.check': (req, call) =>
+      need('rknn', 'The RKNN compatibility check').check(req, call.signal),
     'diag.preview': (options) => need('diag', 'Diagnostic reports').preview(options),
     'diag.export': (req) => need('diag', 'Diagnostic reports').export(req),
   };

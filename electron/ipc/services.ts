@@ -8,6 +8,8 @@ import type { RuntimeService } from '../runtime/service';
 import type { BenchService } from '../bench/service';
 import type { SampleModel } from './contract';
 import type { DiagnosticsService } from '../diagnostics/service';
+import type { RknnService } from '../backends/rknn/service';
+import type { BoardsService } from '../boards/service';
 
 export interface AppPort {
   mode: 'electron' | 'browser';
@@ -35,6 +37,9 @@ export interface ModelsPort {
   upload(name: string, bytes: Uint8Array): Promise<{ path: string; sizeBytes: number }>;
 }
 
+/** The slice of electron/backends/rknn's RknnService the handlers use. */
+export type RknnPort = Pick<RknnService, 'targets' | 'inspect' | 'check'>;
+
 /** The slice of electron/diagnostics' DiagnosticsService the handlers use. */
 export type DiagPort = Pick<DiagnosticsService, 'preview' | 'export'>;
 
@@ -44,4 +49,7 @@ export interface Services {
   models?: ModelsPort;
   bench?: BenchPort;
   diag?: DiagPort;
+  rknn?: RknnPort;
+  /** The app's boards (one connection per board); board benchmarks and rknn.check use it. */
+  boards?: BoardsService;
 }

@@ -62,6 +62,9 @@ const VALID_REQUESTS: Record<string, unknown> = {
   'runs.list': { limit: 10, adapter: 'onnx', modelSha256: 'ab12' },
   'runs.show': { id: 'r1' },
   'runs.compare': { a: 'r1', b: 'r2' },
+  'rknn.targets': {},
+  'rknn.inspect': { model: '/m/yolov5s.rknn' },
+  'rknn.check': { model: '/m/yolov5s.rknn', target: 'rock5b', coreMask: 7 },
 };
 
 describe('the IPC contract', () => {
