@@ -98,9 +98,11 @@ export class LocalSimTransport extends BaseTransport {
 /** A TCP proxy to 127.0.0.1:target; cut() drops every connection at once. */
 export async function tcpProxy(
   target: number,
-): Promise<{ port: number; cut(): void; close(): Promise<void> }> {
+): Promise<{ port: number; connections(): number; cut(): void; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
+  let accepted = 0;
   const server = net.createServer((client) => {
+    accepted++;
     const upstream = net.connect(target, '127.0.0.1');
     sockets.add(client);
     sockets.add(upstream);
@@ -125,6 +127,7 @@ export async function tcpProxy(
   };
   return {
     port,
+    connections: () => accepted,
     cut,
     close: () =>
       new Promise<void>((r) => {
