@@ -5,6 +5,16 @@ import { connection } from './api/client';
 import { asIpcError } from './api/errors';
 import './styles.css';
 
+// The theme before the first paint (App keeps it in sync afterwards): no light flash in dark mode.
+try {
+  const stored = localStorage.getItem('coral.theme');
+  const dark =
+    stored === 'dark' || (stored !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
+  document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+} catch {
+  // Storage unavailable: App applies the system theme on mount.
+}
+
 const root = createRoot(document.getElementById('root') as HTMLElement);
 try {
   connection();

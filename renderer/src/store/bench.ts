@@ -14,9 +14,10 @@ import type {
   RunRecord,
   SampleModel,
 } from '../../../electron/ipc/contract';
-import { api, onEvent } from '../api/client';
+import { api, connection, onEvent } from '../api/client';
 import { asIpcError } from '../api/errors';
 import { liveSamples } from '../live/samples';
+import { rknnStartFields } from './rknn';
 import type { LoadStatus } from './runtime';
 
 export interface ModelChoice {
@@ -92,6 +93,8 @@ interface RunActions {
   onStarted(e: BenchStarted): void;
   onProgress(e: BenchProgress): void;
   onFinished(e: BenchFinished): void;
+  /** After a reconnect: ends a run that finished while the page was not listening. */
+  resync(): Promise<void>;
 }
 
 // ---- history slice ------------------------------------------------------------------------------
@@ -237,7 +240,14 @@ const runSlice: Slice<RunSlice & RunActions> = (set, get) => ({
         mode === 'iterations'
           ? { iterations, warmup }
           : { iterations: null, durationMs: Math.round(durationS * 1000), warmup };
-      const { runId } = await api().bench.start({ model: model.path, adapter, options });
+      // rknn: a board (or this machine) and its core mask; rknn_benchmark always warms up 5 times
+      const rknn = adapter === 'rknn' ? rknnStartFields() : null;
+      const { runId } = await api().bench.start({
+        model: model.path,
+        adapter,
+        options: rknn ? { iterations, warmup: 5, coreMask: rknn.coreMask } : options,
+        ...(rknn ? { target: rknn.target } : {}),
+      });
       const run = get().run;
       // The started event may have come first; keep what it filled in.
       if (run && (run.runId === null || run.runId === runId)) set({ run: { ...run, runId } });
@@ -330,6 +340,42 @@ const runSlice: Slice<RunSlice & RunActions> = (set, get) => ({
     }
     void get().loadHistory();
   },
+  async resync() {
+    await get().loadHistory();
+    const run = get().run;
+    if (!run?.runId || !isActive(run)) return;
+    try {
+      const active = await api().bench.active();
+      if (active.some((a) => a.runId === run.runId)) return;
+      const record = get().runs.find((r) => r.id === run.runId);
+      const current = get().run;
+      if (current?.runId !== run.runId) return;
+      set({
+        run: record
+          ? {
+              ...current,
+              status: record.status === 'running' ? 'interrupted' : record.status,
+              phase: 'done',
+              record,
+              cancelling: false,
+            }
+          : {
+              ...current,
+              status: 'interrupted',
+              phase: 'done',
+              cancelling: false,
+              error: {
+                code: 'RUN_LOST',
+                message:
+                  'The connection dropped while this run was going and it is no longer known.',
+                hint: 'Start it again.',
+              },
+            },
+      });
+    } catch {
+      // Still not reachable: the next reconnect tries again.
+    }
+  },
 });
 
 const historySlice: Slice<HistoryState & HistoryActions> = (set, get) => ({
@@ -390,6 +436,14 @@ export function connectBench(): () => void {
   ];
   if (s().catalogueStatus !== 'ready') void s().loadCatalogue();
   void s().loadHistory();
+  // Back from a dropped socket: a run may have ended unseen; take its end from the history.
+  let wasOpen = connection().transport.state === 'open';
+  offs.push(
+    connection().transport.onState((state) => {
+      if (state === 'open' && !wasOpen) void s().resync();
+      wasOpen = state === 'open';
+    }),
+  );
   return () => offs.forEach((off) => off());
 }
 

@@ -12,7 +12,7 @@ import type {
   RuntimeSnapshot,
 } from '../../../electron/ipc/contract';
 import type { LogEntry, LogLevel } from '../../../electron/runtime/types';
-import { api, onEvent } from '../api/client';
+import { api, connection, onEvent } from '../api/client';
 import { asIpcError } from '../api/errors';
 
 export const LOG_LIMIT = 3000;
@@ -175,6 +175,15 @@ export function connectRuntime(): () => void {
     onEvent('runtime.changed', (snap) => useRuntimeStore.getState().receiveSnapshot(snap)),
   ];
   void s.load();
+  // After a dropped socket (coral serve restarted, laptop slept), events may have been missed:
+  // reload the whole snapshot once the connection is back.
+  let wasOpen = connection().transport.state === 'open';
+  offs.push(
+    connection().transport.onState((state) => {
+      if (state === 'open' && !wasOpen) void useRuntimeStore.getState().load();
+      wasOpen = state === 'open';
+    }),
+  );
   return () => offs.forEach((off) => off());
 }
 

@@ -19,12 +19,27 @@ let ipc: IpcServer;
 let session: Session;
 let disconnect: () => void = () => undefined;
 
+/** Simulates a dropped socket: events stop arriving and the state goes closed, then open. */
+const link = { up: true, stateListeners: new Set<(s: 'open' | 'closed') => void>() };
+function setLink(up: boolean) {
+  link.up = up;
+  for (const l of link.stateListeners) l(up ? 'open' : 'closed');
+}
+
 function loopback(): Transport {
   const listeners = new Map<EventName, Set<(d: unknown) => void>>();
-  session = new Session(ipc, (ev, d) => listeners.get(ev)?.forEach((l) => l(d)), 'store test');
+  session = new Session(
+    ipc,
+    (ev, d) => {
+      if (link.up) listeners.get(ev)?.forEach((l) => l(d));
+    },
+    'store test',
+  );
   return {
     kind: 'browser',
-    state: 'open',
+    get state() {
+      return link.up ? 'open' : 'closed';
+    },
     invoke: (channel: Channel, payload: unknown, id?: string) =>
       session.request(channel, payload, id),
     cancel: (id) => void session.cancel(id),
@@ -44,8 +59,9 @@ function loopback(): Transport {
       };
     },
     onState: (l) => {
-      l('open');
-      return () => undefined;
+      link.stateListeners.add(l);
+      l(link.up ? 'open' : 'closed');
+      return () => link.stateListeners.delete(l);
     },
   };
 }
@@ -81,6 +97,8 @@ beforeEach(async () => {
   disconnect();
   session?.dispose();
   resetBenchStore();
+  link.up = true;
+  link.stateListeners.clear();
   setConnection(loopback());
   disconnect = connectBench();
   await until(() => useBenchStore.getState().catalogueStatus === 'ready');
@@ -143,6 +161,23 @@ describe('the bench store', () => {
     const run = useBenchStore.getState().run!;
     expect(run.status).toBe('failed');
     expect(run.error?.message).toMatch(/model\.onnx/);
+  });
+
+  it('learns after a reconnect that a run ended while the socket was down', async () => {
+    const s = useBenchStore.getState();
+    const tiny = s.samples.find((m) => m.file === 'tiny-classifier.onnx')!;
+    s.chooseModel({ path: tiny.path, name: tiny.name, origin: 'sample' });
+    s.setForm({ mode: 'iterations', iterations: 300, warmup: 1 });
+    await s.start();
+    await until(() => useBenchStore.getState().run?.status === 'running');
+    setLink(false);
+    const runId = useBenchStore.getState().run!.runId!;
+    await services.bench!.wait(runId);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(useBenchStore.getState().run?.status).toBe('running');
+    setLink(true);
+    await until(() => useBenchStore.getState().run?.status === 'finished');
+    expect(useBenchStore.getState().run?.record?.sampleCount).toBe(300);
   });
 
   it('follows a run started elsewhere (another window, the CLI host)', async () => {
