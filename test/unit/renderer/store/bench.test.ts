@@ -4,6 +4,7 @@
  * and its events back to the store, exactly as the two real transports do.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BenchService } from '../../../../electron/bench/service';
 import type { Channel, EventName } from '../../../../electron/ipc/contract-core';
 import { createServices } from '../../../../electron/ipc/create-services';
 import { IpcServer } from '../../../../electron/ipc/handlers';
@@ -172,7 +173,7 @@ describe('the bench store', () => {
     await until(() => useBenchStore.getState().run?.status === 'running');
     setLink(false);
     const runId = useBenchStore.getState().run!.runId!;
-    await services.bench!.wait(runId);
+    await (services.bench as BenchService).wait(runId);
     await new Promise((r) => setTimeout(r, 100));
     expect(useBenchStore.getState().run?.status).toBe('running');
     setLink(true);
