@@ -6,12 +6,6 @@ import type { BenchDriver, SourceContext, SourceResult } from './types';
 export const BATCH_INTERVAL_MS = 50;
 /** A run stops measuring here (40 MB of float64) and says so, rather than exhaust memory. */
 export const MAX_SAMPLES = 5_000_000;
-/**
- * Below this median latency (ms) a short warm-up is a measurement problem: in a fresh process
- * the first ~1000 calls also time the JavaScript engine optimising the call path.
- */
-export const SHORT_WARMUP_MEDIAN_MS = 1;
-export const SUGGESTED_WARMUP = 1000;
 
 /**
  * Times a driver: prepare, warm-up (the first iteration is the cold "first inference"),
@@ -78,16 +72,6 @@ export async function runDriverLoop(
       sink.warn(
         `Stopped at ${MAX_SAMPLES} samples (the most one run keeps); use a shorter duration.`,
       );
-    }
-    if (options.warmup < SUGGESTED_WARMUP && pending.length >= 2) {
-      const sorted = Float64Array.from(pending.view()).sort();
-      if (sorted[Math.floor(sorted.length / 2)] < SHORT_WARMUP_MEDIAN_MS) {
-        sink.warn(
-          `Sub-millisecond latencies after only ${options.warmup} warm-up iterations: the first ` +
-            `~${SUGGESTED_WARMUP} calls in a fresh worker also time JavaScript warming up. ` +
-            `Use --warmup ${SUGGESTED_WARMUP} or more for numbers you can compare.`,
-        );
-      }
     }
     if (result.firstInferenceMs === null && pending.length)
       result.firstInferenceMs = pending.view()[0];

@@ -1,6 +1,7 @@
 import { type CoralError, toCoralError, type CoralErrorShape } from '../runtime/errors';
 import { BATCH_INTERVAL_MS } from './loop';
 import { SampleBuffer, computeStats } from './stats';
+import { checkWarmup, warmupWarning } from './warmup';
 import type {
   BenchOptions,
   BenchSource,
@@ -126,6 +127,12 @@ export async function runBench(
   emit(true);
 
   const samples = all.slice();
+  const verdict = checkWarmup(samples, options.warmup);
+  if (verdict) {
+    const message = warmupWarning(verdict, options.warmup);
+    warnings.push(message);
+    callbacks.onWarning?.(message);
+  }
   const status = signal.aborted
     ? 'cancelled'
     : error

@@ -145,3 +145,21 @@ describe('runBench', () => {
     expect(readings.every((g) => g.name === 'npu')).toBe(true);
   });
 });
+
+describe('runBench warm-up check', () => {
+  it('warns when the measurement started before the source reached steady state', async () => {
+    const source: BenchSource = {
+      async run({ sink }) {
+        sink.samples(Float64Array.from({ length: 100 }, (_, i) => (i < 15 ? 30 : 10)));
+        return {};
+      },
+    };
+    const seen: string[] = [];
+    const r = await runBench(source, resolveBenchOptions({ warmup: 5, iterations: 100 }), {
+      onWarning: (m) => seen.push(m),
+    });
+    expect(r.status).toBe('finished');
+    expect(r.warnings).toEqual([expect.stringMatching(/not reached steady state.*--warmup \d+/)]);
+    expect(seen).toEqual(r.warnings);
+  });
+});

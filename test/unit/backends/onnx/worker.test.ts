@@ -64,8 +64,6 @@ describe('OnnxWorker (onnxruntime in a child process)', () => {
     );
     expect(s.samples).toHaveLength(300);
     expect(s.phases).toEqual(['prepare', 'warmup', 'measure']);
-    // 5 warm-up iterations of a sub-millisecond model: the run says its numbers may be skewed.
-    expect(s.warnings).toEqual([expect.stringContaining('--warmup 1000')]);
     for (const v of s.samples) expect(v > 0 && v < 1000).toBe(true);
     expect(result.sessionCreateMs).toBeGreaterThan(0);
     expect(result.firstInferenceMs).toBeGreaterThan(0);
