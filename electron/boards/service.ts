@@ -42,6 +42,7 @@ import type {
 import { VirtualBoard } from './sim';
 import { listShippedProfiles } from './sim/profile';
 import { ensureKeyPair, simKeyDir } from './sim/keys';
+import { captureSecrets } from '../diagnostics/secrets';
 
 export interface BoardView extends SavedBoard {
   state: ConnectionState;
@@ -186,7 +187,8 @@ export class BoardsService {
     const transport = createTransport(b.target, {
       dataDir: this.o.dataDir,
       env: this.env,
-      prompt: (req) => this.ask(b.id, req),
+      // Answers to password/passphrase prompts are remembered (in memory) so reports scrub them.
+      prompt: captureSecrets((req) => this.ask(b.id, req)),
       ...(virtual ? { trustNewHost: virtual.info.hostKeyFingerprint } : {}),
       ...(b.options.identityFile ? { identityFile: b.options.identityFile } : {}),
       ...(this.o.sshConfigPath ? { sshConfigPath: this.o.sshConfigPath } : {}),
@@ -348,7 +350,7 @@ export class BoardsService {
     tracker.on('device', (change: AdbDeviceEvent) =>
       this.emit('adb-devices', { devices: tracker.list(), change }),
     );
-    tracker.on('error', (e: CoralError) => this.emit('adb-error', { error: e.toJSON() }));
+    tracker.on('failure', (e: CoralError) => this.emit('adb-error', { error: e.toJSON() }));
     tracker.on('server-lost', () => this.emit('adb-devices', { devices: [] }));
   }
 

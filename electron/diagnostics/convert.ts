@@ -113,6 +113,7 @@ export function convertBoard(b: BoardInput, error?: SectionError): Record<string
     name: b.name,
     target: b.target,
     transport: b.transport ?? null,
+    state: b.state ?? null,
     probe: b.probe ? { time: b.probe.time ?? null, value: b.probe.result } : null,
     telemetry: b.telemetry ? { time: b.telemetry.time ?? null, value: b.telemetry.values } : null,
     errors: (b.errors ?? []).map((e) => ({

@@ -23,15 +23,16 @@ export function renderBoards(d: BoardsData): string {
 
 function renderBoard(b: ReportBoard): string {
   const parts: string[] = [];
-  const state = b.error
+  const health = b.error
     ? badge('unreachable during export', 'err')
     : b.errors.length
-      ? badge(`${b.errors.length} errors`, 'warn')
-      : badge('ok', 'ok');
+      ? badge(`${b.errors.length} error${b.errors.length === 1 ? '' : 's'}`, 'warn')
+      : '';
+  const connection = b.state ? badge(b.state, b.state === 'connected' ? 'ok' : 'muted') : '';
   parts.push(
     `<div class="card-head"><span class="title">${esc(b.name)}</span><span><span class="mono">${esc(b.target)}</span> ${
       b.transport ? badge(b.transport, 'info') : ''
-    } ${state}</span></div>`,
+    } ${connection} ${health}</span></div>`,
   );
   if (b.error) parts.push(errorCallout(b.error, 'Could not refresh this board'));
   parts.push(`<h3>Probe <span class="source">${esc(formatTime(b.probe?.time))}</span></h3>`);

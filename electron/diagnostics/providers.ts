@@ -59,6 +59,8 @@ export interface BoardInput {
   /** The target as saved (`ssh://user@host:22`, `adb:SERIAL`); credentials are redacted. */
   target: string;
   transport?: string | null;
+  /** The connection right now (connected, idle, reconnecting …), when known. */
+  state?: string | null;
   /** Identifying facts for --anonymize (the builder also parses them from `target`). */
   host?: string | null;
   user?: string | null;

@@ -167,6 +167,8 @@ export const boardSchema = z.object({
   name: z.string(),
   target: z.string(),
   transport: z.string().nullable(),
+  /** The connection when the report was made (connected, idle, reconnecting …). */
+  state: z.string().nullable(),
   probe: timedValue.nullable(),
   telemetry: timedValue.nullable(),
   errors: z.array(

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { CoralError } from '../runtime/errors';
-import type { RuntimeContext } from '../runtime/types';
+import type { Disposable, RuntimeContext } from '../runtime/types';
+import { BoardsRecorder, boardsProvider, type BoardsLike } from './boards';
 import { buildReport, type ReportOptions } from './build';
 import { renderHtml } from './html';
 import type { BoardsSectionProvider, ReportSources } from './providers';
@@ -15,7 +16,10 @@ export interface DiagnosticsServiceOptions {
   runtime: () => RuntimeContext;
   /** The run history: a HistoryStore or the bench service (both have list/get). */
   runs?: RunHistoryLike;
-  boards?: BoardsSectionProvider;
+  /** The boards service: saved boards, live probes of connected ones, recorded telemetry/errors. */
+  boards?: BoardsLike;
+  /** Or any boards source (tests). */
+  boardsSource?: BoardsSectionProvider;
   secrets?: SessionSecrets;
   /** process.versions of the main process (Electron adds electron and chrome). */
   versions?: Record<string, string | undefined>;
@@ -40,10 +44,36 @@ const MAX_PREVIEWS = 4;
  * then export exactly the previewed report. Previews are kept briefly in memory (never on
  * disk), so what the user saw is what gets written, byte for byte.
  */
-export class DiagnosticsService {
+export class DiagnosticsService implements Disposable {
   private readonly previews = new Map<string, { report: DiagnosticReport; at: number }>();
+  private readonly recorder: BoardsRecorder | null;
+  private readonly boards: BoardsSectionProvider | undefined;
 
-  constructor(private readonly o: DiagnosticsServiceOptions) {}
+  constructor(private readonly o: DiagnosticsServiceOptions) {
+    this.recorder = o.boards ? new BoardsRecorder(o.boards) : null;
+    this.boards = o.boards
+      ? boardsProvider(o.boards, {
+          ...(this.recorder ? { recorder: this.recorder } : {}),
+          rknnModels: () => this.recentRknnModels(),
+        })
+      : o.boardsSource;
+  }
+
+  /** The .rknn files of the recent runs: checked against every board probed for a report. */
+  private recentRknnModels(): string[] {
+    try {
+      return (this.o.runs?.list({ limit: 20 }) ?? [])
+        .map((r) => r.model.path)
+        .filter((p) => p.endsWith('.rknn'));
+    } catch {
+      return [];
+    }
+  }
+
+  dispose(): void {
+    this.recorder?.dispose();
+    this.previews.clear();
+  }
 
   sources(): ReportSources {
     const runs = this.o.runs;
@@ -52,7 +82,7 @@ export class DiagnosticsService {
       ...(this.o.versions ? { versions: this.o.versions } : {}),
       runtime: runtimeProvider(this.o.runtime),
       ...(runs ? { runs: historyProvider(() => runs) } : {}),
-      ...(this.o.boards ? { boards: this.o.boards } : {}),
+      ...(this.boards ? { boards: this.boards } : {}),
     };
   }
 

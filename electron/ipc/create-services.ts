@@ -63,6 +63,7 @@ export async function createServices(
     env,
     runtime: () => runtime.context,
     runs: bench,
+    boards,
     versions: { ...process.versions, ...options.versions },
   });
 
@@ -75,6 +76,7 @@ export async function createServices(
     rknn,
     boards,
     async dispose() {
+      diag.dispose();
       await bench.dispose();
       await boards.dispose();
       await runtime.dispose();
