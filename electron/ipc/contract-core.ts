@@ -7,7 +7,7 @@
 
 /** Request routes, one section per domain. The channel name is `<domain>.<method>`. */
 export const ROUTES = {
-  app: ['info'],
+  app: ['info', 'pickModel'],
   runtime: ['snapshot', 'reinit', 'log'],
   config: ['get', 'apply', 'reset'],
   models: ['samples', 'upload'],

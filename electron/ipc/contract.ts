@@ -80,6 +80,11 @@ export const contract = {
       request: none,
       response: appInfoSchema,
     }),
+    pickModel: route({
+      summary: "The desktop app's open dialog for a model file; null when the user cancels",
+      request: none,
+      response: z.object({ path: z.string().nullable() }),
+    }),
   },
   runtime: {
     snapshot: route({

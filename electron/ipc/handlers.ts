@@ -105,6 +105,14 @@ export function createHandlers(services: Services, tracker: SnapshotTracker): Ha
       dataDir: services.app.dataDir,
       services: (['models', 'bench', 'diag', 'rknn'] as const).filter((k) => services[k]),
     }),
+    'app.pickModel': async () => {
+      if (!services.shell) {
+        throw new CoralError('UNAVAILABLE', 'There is no open dialog in browser mode.', {
+          hint: 'Choose the file with the file picker or drag it onto the Benchmarks view.',
+        });
+      }
+      return { path: await services.shell.pickModel() };
+    },
     'runtime.snapshot': () => tracker.snapshot(),
     'runtime.reinit': async () => tracker.snapshot(await runtime.applyOverrides({})),
     'runtime.log': ({ level, text, limit }) => {

@@ -43,8 +43,15 @@ export type RknnPort = Pick<RknnService, 'targets' | 'inspect' | 'check'>;
 /** The slice of electron/diagnostics' DiagnosticsService the handlers use. */
 export type DiagPort = Pick<DiagnosticsService, 'preview' | 'export'>;
 
+/** What only the desktop shell can do (native dialogs); absent in browser mode. */
+export interface ShellPort {
+  /** Shows the open dialog; resolves with the chosen path, or null when cancelled. */
+  pickModel(): Promise<string | null>;
+}
+
 export interface Services {
   app: AppPort;
+  shell?: ShellPort;
   runtime: RuntimeService;
   models?: ModelsPort;
   bench?: BenchPort;

@@ -105,6 +105,23 @@ function versions(): Record<string, string> {
   };
 }
 
+/** The native open dialog for a model (menu File > Open Model and the app.pickModel route). */
+async function pickModel(): Promise<string | null> {
+  const win = BrowserWindow.getFocusedWindow() ?? mainWindow;
+  const options = {
+    title: 'Open a model to benchmark',
+    properties: ['openFile' as const],
+    filters: [
+      { name: 'Models', extensions: ['onnx', 'rknn', 'ort'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  };
+  const result = win
+    ? await dialog.showOpenDialog(win, options)
+    : await dialog.showOpenDialog(options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
 function installMenu(): void {
   const send = (command: {
     command: 'open-model' | 'export-report' | 'navigate';
@@ -117,20 +134,8 @@ function installMenu(): void {
   const template = buildMenuTemplate(
     {
       async openModel() {
-        const win = BrowserWindow.getFocusedWindow() ?? mainWindow;
-        const options = {
-          title: 'Open a model to benchmark',
-          properties: ['openFile' as const],
-          filters: [
-            { name: 'Models', extensions: ['onnx', 'rknn', 'ort'] },
-            { name: 'All files', extensions: ['*'] },
-          ],
-        };
-        const result = win
-          ? await dialog.showOpenDialog(win, options)
-          : await dialog.showOpenDialog(options);
-        if (!result.canceled && result.filePaths[0])
-          send({ command: 'open-model', path: result.filePaths[0] });
+        const path = await pickModel();
+        if (path) send({ command: 'open-model', path });
       },
       exportReport: () => send({ command: 'export-report' }),
       navigate: (view) => send({ command: 'navigate', view }),
@@ -198,7 +203,7 @@ async function start(): Promise<void> {
       v8: process.versions.v8,
     },
   });
-  ipc = new IpcServer(services);
+  ipc = new IpcServer({ ...services, shell: { pickModel } });
   wiring = wireIpc(ipc, appUrl);
   installMenu();
   createWindow();

@@ -43,6 +43,7 @@ function surface() {
 /** A valid request for every route (defaults omitted where the route has them). */
 const VALID_REQUESTS: Record<string, unknown> = {
   'app.info': {},
+  'app.pickModel': {},
   'runtime.snapshot': {},
   'runtime.reinit': {},
   'runtime.log': { level: 'warn', text: 'plugin', limit: 50 },

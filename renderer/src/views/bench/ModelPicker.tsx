@@ -2,6 +2,8 @@ import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { IconUpload } from '../../components/Icons';
 import { ErrorNotice, Loading } from '../../components/States';
+import { api, connection } from '../../api/client';
+import { asIpcError } from '../../api/errors';
 import { useBenchStore } from '../../store/bench';
 import { bytes } from './format';
 
@@ -19,6 +21,16 @@ export function ModelPicker({ disabled }: { disabled: boolean }) {
     })),
   );
   const input = useRef<HTMLInputElement>(null);
+  // The desktop app has a real open dialog (a path, nothing to upload); the browser a file input.
+  const desktop = connection().transport.kind === 'electron';
+  const openDialog = async () => {
+    try {
+      const { path } = await api().app.pickModel();
+      if (path) s.choose({ path, name: path.split(/[\\/]/).pop() ?? path, origin: 'dialog' });
+    } catch (e) {
+      useBenchStore.setState({ formError: asIpcError(e) });
+    }
+  };
   const [over, setOver] = useState(false);
 
   return (
@@ -65,7 +77,12 @@ export function ModelPicker({ disabled }: { disabled: boolean }) {
         <span>
           {s.uploading ? 'Sending the file…' : 'Drop a model file here or'}{' '}
           {!s.uploading && (
-            <button className="link" disabled={disabled} onClick={() => input.current?.click()}>
+            <button
+              className="link"
+              disabled={disabled}
+              onClick={() => (desktop ? void openDialog() : input.current?.click())}
+              data-testid="choose-model"
+            >
               choose one
             </button>
           )}
