@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { HistoryStore } from '../../bench/history';
+import { BoardsService } from '../../boards/service';
+import { boardsProvider } from '../../diagnostics/boards';
 import {
   baseSources,
   buildReport,
@@ -60,10 +62,13 @@ function skipped(raw: string | undefined): Partial<Record<SectionName, boolean>>
 
 /**
  * What the CLI can report on: the runtime (initialised here, like `coral init`), the run
- * history when it exists, this session's secrets. Returns a closer for what it opened.
+ * history and the saved boards when the data directory has them (no board is dialled), this
+ * session's secrets. Returns a closer for what it opened.
  */
-function cliSources(cli: CliContext): { sources: ReportSources; close: () => void } {
+function cliSources(cli: CliContext): { sources: ReportSources; close: () => Promise<void> } {
   let store: HistoryStore | null = null;
+  let boards: BoardsService | null = null;
+  const dbFile = HistoryStore.fileIn(cli.dataDir());
   const sources: ReportSources = {
     ...baseSources(cli.env),
     runtime: {
@@ -73,14 +78,29 @@ function cliSources(cli: CliContext): { sources: ReportSources; close: () => voi
       },
     },
     runs: historyProvider(() => {
-      const file = HistoryStore.fileIn(cli.dataDir());
-      if (!fs.existsSync(file))
-        throw new SectionUnavailable(`No run history yet (${file} does not exist).`);
-      store ??= HistoryStore.open(file);
+      if (!fs.existsSync(dbFile)) {
+        throw new SectionUnavailable(`No run history yet (${dbFile} does not exist).`);
+      }
+      store ??= HistoryStore.open(dbFile);
       return store;
     }),
+    boards: {
+      boards(call) {
+        if (!fs.existsSync(dbFile)) {
+          throw new SectionUnavailable(`No saved boards yet (${dbFile} does not exist).`);
+        }
+        boards ??= new BoardsService({ dataDir: cli.dataDir(), env: cli.env, trackAdb: false });
+        return boardsProvider(boards).boards(call);
+      },
+    },
   };
-  return { sources, close: () => store?.close() };
+  return {
+    sources,
+    close: async () => {
+      store?.close();
+      await boards?.dispose();
+    },
+  };
 }
 
 async function build(cli: CliContext, flags: BuildFlags): Promise<BuiltReport> {
@@ -94,7 +114,7 @@ async function build(cli: CliContext, flags: BuildFlags): Promise<BuiltReport> {
   try {
     return await buildReport(sources, options);
   } finally {
-    close();
+    await close();
   }
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { BoardStore } from '../../../electron/boards/store';
 import { reportSchema } from '../../../electron/diagnostics/schema';
 import { runCoral } from '../../helpers/cli';
 import { latencies, runRecord, seedHistory } from '../../helpers/diagnostics';
@@ -98,6 +99,23 @@ describe('coral diag export', () => {
     });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain(`the folder ${path.join(dir, 'missing')} does not exist`);
+  });
+});
+
+describe('coral diag and saved boards', () => {
+  it('lists saved boards with their stored facts, without dialling them', async () => {
+    const { env } = setup();
+    fs.mkdirSync(env.CORAL_DATA_DIR, { recursive: true });
+    const store = BoardStore.open(env.CORAL_DATA_DIR);
+    store.add({ target: 'ssh://radxa@10.9.8.7:22', name: 'lab-rock5b' });
+    store.close();
+    const res = await runCoral(['diag', 'show', '--json', '--skip', 'runtime,log'], { env });
+    expect(res.code).toBe(0);
+    const report = reportSchema.parse(JSON.parse(res.stdout));
+    if (report.boards.status !== 'ok') throw new Error(`boards: ${report.boards.status}`);
+    expect(report.boards.data.boards).toMatchObject([
+      { name: 'lab-rock5b', target: 'ssh://radxa@10.9.8.7:22', state: 'idle', probe: null },
+    ]);
   });
 });
 
