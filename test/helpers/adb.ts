@@ -87,6 +87,13 @@ export async function startAdbServer(): Promise<AdbServerHandle> {
         );
       }),
     async stop() {
+      // `kill-server` also stops a server the code under test may have restarted on this port
+      // (adb daemonizes those, so their pid is not ours to signal)
+      await new Promise<void>((resolve) =>
+        execFile(ADB_BIN, ['-P', String(port), 'kill-server'], { env, timeout: 10_000 }, () =>
+          resolve(),
+        ),
+      );
       if (proc.exitCode === null) {
         await new Promise<void>((resolve) => {
           proc.once('exit', () => resolve());

@@ -266,6 +266,8 @@ export class AdbServer extends EventEmitter {
       return `${host}:${port}`;
     } catch (e) {
       const msg = (e as Error).message ?? '';
+      // the device answered but wants authorization: it is listed as `unauthorized`
+      if (/authenticate|unauthorized/i.test(msg)) return `${host}:${port}`;
       if (/failed to connect|refused|unable to connect|timed out/i.test(msg)) {
         throw new CoralError(
           'BOARD_UNREACHABLE',
@@ -316,13 +318,14 @@ export interface AdbDeviceEvent {
 /**
  * Tracks devices live: `add`, `remove`, `change` events with explained states, plus
  * `server-lost` / `server-restarted` when the adb server goes away (another adb killed it)
- * and tracking resumes with backoff. Emits `error` with a CoralError when adb is missing.
+ * and tracking resumes with backoff. Emits `failure` (a CoralError) when tracking cannot start, e.g. adb is missing — not `error`, which would crash a process that forgot to listen.
  */
 export class AdbTracker extends EventEmitter {
   private tracker: Awaited<ReturnType<AdbClient['trackDevices']>> | null = null;
   private known = new Map<string, AdbDeviceInfo>();
   private stopped = false;
   private retryTimer: NodeJS.Timeout | null = null;
+  private refreshTimer: NodeJS.Timeout | null = null;
   private attempt = 0;
   private everConnected = false;
 
@@ -379,7 +382,7 @@ export class AdbTracker extends EventEmitter {
       this.emit('ready');
     } catch (e) {
       const err = this.server.explain(e, 'tracking devices');
-      this.emit('error', err);
+      this.emit('failure', err);
       if (err.code !== 'ADB_NOT_FOUND') this.scheduleRetry();
     }
   }
@@ -389,6 +392,34 @@ export class AdbTracker extends EventEmitter {
     if (type === 'remove') this.known.delete(d.id);
     else this.known.set(d.id, info);
     this.emit('device', { type, device: info } satisfies AdbDeviceEvent);
+    this.refreshSoon();
+  }
+
+  /**
+   * adb's track-devices does not announce every state change (a network device that turns
+   * `unauthorized`, or one it keeps `offline` while retrying), so while a device is not ready
+   * the list is re-read every couple of seconds and differences are emitted as changes.
+   */
+  private refreshSoon(): void {
+    if (this.stopped || this.refreshTimer || ![...this.known.values()].some((d) => !d.ready))
+      return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      void this.server.client.listDevices().then(
+        (list: Device[]) => {
+          if (this.stopped) return;
+          for (const d of list) {
+            const before = this.known.get(d.id);
+            if (before && explainAdbState(d.id, d.type).state !== before.state)
+              this.update('change', d);
+          }
+          this.refreshSoon();
+        },
+        () => {
+          // the tracker's own 'end' handles a server that went away
+        },
+      );
+    }, 2000);
   }
 
   private scheduleRetry(): void {
@@ -403,7 +434,9 @@ export class AdbTracker extends EventEmitter {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.retryTimer = null;
+    this.refreshTimer = null;
     const t = this.tracker;
     this.tracker = null;
     if (t) {

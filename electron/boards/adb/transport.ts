@@ -121,6 +121,31 @@ export class AdbTransport extends BaseTransport {
     this.unsubscribe = () => tracker.off('device', onDevice);
   }
 
+  /**
+   * adb does not always announce a network device going away (it keeps it `offline` while it
+   * retries), so a command that ended without its exit marker makes us look ourselves.
+   */
+  private async checkAlive(): Promise<void> {
+    if (this.state !== 'connected') return;
+    try {
+      const me = (await this.o.server.devices()).find((d) => d.serial === this.serial);
+      if (me?.ready) return;
+      this.unsubscribe?.();
+      this.unsubscribe = null;
+      this.connectionLost(
+        new CoralError(
+          'BOARD_DISCONNECTED',
+          `${this.target} is ${me ? me.state : 'gone'} in adb.`,
+          {
+            hint: me?.hint ?? 'Check the cable or network; the app reconnects when it is back.',
+          },
+        ),
+      );
+    } catch (e) {
+      this.connectionLost(this.o.server.explain(e, `checking ${this.target}`));
+    }
+  }
+
   protected async doClose(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
@@ -202,6 +227,7 @@ export class AdbTransport extends BaseTransport {
         const code = demux.end();
         if (code === undefined) {
           finish(() => reject(this.disconnectedError()));
+          void this.checkAlive();
           return;
         }
         finish(() =>

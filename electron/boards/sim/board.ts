@@ -331,16 +331,13 @@ export class SimBoard implements ShellHost, BoardApi {
   }
 
   private rknnServer(): CommandFn {
-    return async (ctx) =>
-      ctx.asProcess('rknn_server', [], async (signal) => {
-        ctx.io.stdout(
-          `start rknn server, version:${this.profile.runtime.librknnrt ?? 'unknown'}\n`,
-        );
-        await new Promise<void>((resolve) =>
-          signal.addEventListener('abort', () => resolve(), { once: true }),
-        );
-        return 143;
-      });
+    return async (ctx) => {
+      ctx.io.stdout(`start rknn server, version:${this.profile.runtime.librknnrt ?? 'unknown'}\n`);
+      await new Promise<void>((resolve) =>
+        ctx.signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
+      return 128 + this.killSignal(ctx.proc);
+    };
   }
 
   /** True when a path exists on the board (for tests and the sftp server). */

@@ -247,15 +247,16 @@ export function rknnBenchmark(profile: SimProfile, npu: NpuActivity): CommandFn 
     const line = (i: number, ms: number) =>
       `${String(i).padStart(4)}: Elapse Time = ${ms.toFixed(2)}ms, FPS = ${(1000 / ms).toFixed(2)}`;
 
-    return ctx.asProcess('rknn_benchmark', args, async (signal) => {
-      const both = AbortSignal.any([signal, ctx.signal]);
+    {
+      const both = ctx.signal;
+      const killed = () => new KilledSignal(128 + ctx.host.killSignal(ctx.proc));
       const done = npu.begin(cores);
       try {
         out('Warmup ...');
         for (let i = 0; i < 5; i++) {
           const ms = sample(i === 0);
           await delay(ms, both);
-          if (both.aborted) throw new KilledSignal(143);
+          if (both.aborted) throw killed();
           out(line(i, ms));
         }
         out('Begin perf ...');
@@ -263,7 +264,7 @@ export function rknnBenchmark(profile: SimProfile, npu: NpuActivity): CommandFn 
         for (let i = 0; i < loops; i++) {
           const ms = sample(false);
           await delay(ms, both);
-          if (both.aborted) throw new KilledSignal(143);
+          if (both.aborted) throw killed();
           total += ms;
           out(line(i, ms));
         }
@@ -289,7 +290,7 @@ export function rknnBenchmark(profile: SimProfile, npu: NpuActivity): CommandFn 
           out(`${(0.996078 - j * 0.003922).toFixed(6)} - ${1024 + ((j * 5 + o) % 8)}`);
       }
       return 0;
-    });
+    }
   };
 }
 

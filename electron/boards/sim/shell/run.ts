@@ -71,8 +71,8 @@ export interface CmdCtx {
   signal: AbortSignal;
   cwd: string;
   env: Record<string, string>;
-  /** Registers a child process entry (for ps/pidof/kill) for the duration of fn. */
-  asProcess<T>(name: string, args: string[], fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  /** The program's own process (its pid for ps, pidof and kill). */
+  proc: Proc;
 }
 
 export type CommandFn = (ctx: CmdCtx, args: string[]) => Promise<number>;
@@ -89,6 +89,8 @@ class LoopSignal {
 export class KilledSignal {
   constructor(readonly code: number) {}
 }
+
+const SHELLS = new Set(['sh', 'ash', 'bash', 'busybox']);
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -493,16 +495,24 @@ export class Shell {
     const impl = this.host.commands[base];
     const needsFile = this.host.fileBackedPrograms.has(base);
     if (impl && (!needsFile || file)) {
-      const ctx = this.commandContext(name, io, env);
+      // every program is a process of its own (ps, pidof and kill see it), except the shells,
+      // which make their own
+      const proc = SHELLS.has(base) ? this.proc : this.host.spawn(base, args, this.user, this.proc);
+      const ctx = this.commandContext(name, io, env, proc);
       try {
         return await impl(ctx, args);
       } catch (e) {
-        if (e instanceof KilledSignal) throw e;
+        if (e instanceof KilledSignal) {
+          if (proc === this.proc) throw e;
+          return e.code; // the program was killed; the shell goes on (unless killed too)
+        }
         if (e instanceof VfsError) {
           io.stderr(`${base}: ${e.message}\n`);
           return 1;
         }
         throw e;
+      } finally {
+        if (proc !== this.proc) this.host.exit(proc);
       }
     }
     if (file) {
@@ -524,24 +534,22 @@ export class Shell {
     return 127;
   }
 
-  commandContext(name: string, io: Io, env: Record<string, string>): CmdCtx {
+  commandContext(
+    name: string,
+    io: Io,
+    env: Record<string, string>,
+    proc: Proc = this.proc,
+  ): CmdCtx {
     return {
       name,
       io,
       shell: this,
       host: this.host,
       user: this.user,
-      signal: this.signal,
+      proc,
+      signal: proc.controller.signal,
       cwd: this.cwd,
       env,
-      asProcess: async (pname, pargs, fn) => {
-        const proc = this.host.spawn(pname, pargs, this.user, this.proc);
-        try {
-          return await fn(proc.controller.signal);
-        } finally {
-          this.host.exit(proc);
-        }
-      },
     };
   }
 

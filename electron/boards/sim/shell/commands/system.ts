@@ -77,7 +77,7 @@ const sleep: CommandFn = async (ctx, args) => {
     }, seconds * 1000);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
   });
-  if (ctx.signal.aborted) throw new KilledSignal(128 + ctx.host.killSignal(ctx.shell.proc));
+  if (ctx.signal.aborted) throw new KilledSignal(128 + ctx.host.killSignal(ctx.proc));
   return 0;
 };
 
