@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { z } from 'zod';
 import {
   CHANNELS,
@@ -70,9 +72,13 @@ const VALID_REQUESTS: Record<string, unknown> = {
 
 describe('the IPC contract', () => {
   it('matches the reviewed snapshot of every route and event (widening shows up in review)', async () => {
-    await expect(JSON.stringify(surface(), null, 2) + '\n').toMatchFileSnapshot(
-      './__snapshots__/ipc-surface.json',
-    );
+    // Formatted as Prettier would, so `npm run lint` (prettier --check .) accepts the file.
+    const file = fileURLToPath(new URL('./__snapshots__/ipc-surface.json', import.meta.url));
+    const text = await format(JSON.stringify(surface()), {
+      ...(await resolveConfig(file)),
+      filepath: file,
+    });
+    await expect(text).toMatchFileSnapshot('./__snapshots__/ipc-surface.json');
   });
 
   it('has exactly the routes named in contract-core (the preload and the map agree)', () => {

@@ -156,15 +156,24 @@ describe('the handler table with services missing or misbehaving', () => {
   it('has no open dialog in browser mode, and says what to do instead', async () => {
     const server = make({});
     const res = await server.handle('app.pickModel', {}, call());
-    expect(res).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', hint: expect.stringContaining('drag') } });
+    expect(res).toMatchObject({
+      ok: false,
+      error: { code: 'UNAVAILABLE', hint: expect.stringContaining('drag') },
+    });
     server.dispose();
   });
 
   it('answers the dialog result when the desktop shell provides one', async () => {
     const server = make({ shell: { pickModel: async () => '/models/yolo.onnx' } });
-    expect(await server.handle('app.pickModel', {}, call())).toEqual({ ok: true, data: { path: '/models/yolo.onnx' } });
+    expect(await server.handle('app.pickModel', {}, call())).toEqual({
+      ok: true,
+      data: { path: '/models/yolo.onnx' },
+    });
     const cancelled = make({ shell: { pickModel: async () => null } });
-    expect(await cancelled.handle('app.pickModel', {}, call())).toEqual({ ok: true, data: { path: null } });
+    expect(await cancelled.handle('app.pickModel', {}, call())).toEqual({
+      ok: true,
+      data: { path: null },
+    });
     server.dispose();
     cancelled.dispose();
   });
