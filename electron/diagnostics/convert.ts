@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { knownVariable } from '../runtime/env';
 import { FLAGS } from '../runtime/flags';
 import type { FlagName, LogEntry } from '../runtime/types';
 import type { BoardInput, RunInput, RuntimeSnapshot, StatInput } from './providers';
@@ -32,7 +33,12 @@ export function convertRuntime(s: RuntimeSnapshot): Record<string, unknown> {
   }));
   const env = Object.entries(config.env ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, value]) => ({ name, value, redacted: secretKindOfName(name) !== null }));
+    .map(([name, value]) => ({
+      name,
+      value,
+      // Secret by name, or marked secret in the runtime's variable table (scrubbed as a known secret).
+      redacted: secretKindOfName(name) !== null || knownVariable(name)?.secret === true,
+    }));
   return {
     platform: { value: state.platform.value, source: state.platform.source },
     configFile: config.configFile ? readConfigFile(config.configFile) : null,
