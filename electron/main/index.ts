@@ -84,10 +84,15 @@ function hardenSessions(): void {
 
 app.on('web-contents-created', (_event, contents: WebContents) => {
   const guard = (event: { preventDefault(): void }, url: string) => {
-    if (!isAppUrl(url, appUrl())) event.preventDefault();
+    if (isAppUrl(url, appUrl())) return;
+    event.preventDefault();
+    // A plain https link the user clicked opens in the OS browser; anything else goes nowhere.
+    if (isSafeExternalUrl(url)) void shell.openExternal(url);
   };
   contents.on('will-navigate', guard);
-  contents.on('will-redirect', guard);
+  contents.on('will-redirect', (event) => {
+    if (!isAppUrl(event.url, appUrl())) event.preventDefault();
+  });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     if (isSafeExternalUrl(url)) void shell.openExternal(url);
