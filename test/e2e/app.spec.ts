@@ -182,6 +182,29 @@ test('cancelling a second run ends it as cancelled, and two runs can be compared
         Number(await chart.getAttribute('data-points')) > 0,
     )
     .toBe(true);
+
+  // Zoom into a window of the run: the chart keeps that window while samples keep arriving.
+  await page.waitForTimeout(1500);
+  const plot = chart.locator('.u-over');
+  const box = (await plot.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await expect(chart).toHaveAttribute('data-zoomed', 'true');
+  const before = {
+    total: Number(await chart.getAttribute('data-total')),
+    points: Number(await chart.getAttribute('data-points')),
+  };
+  await expect
+    .poll(async () => Number(await chart.getAttribute('data-total')))
+    .toBeGreaterThan(before.total + 500);
+  // Same window: the number of points in view did not grow with the run.
+  expect(Number(await chart.getAttribute('data-points'))).toBe(before.points);
+  await shot('benchmarks-zoomed');
+  await plot.dblclick();
+  await expect(chart).not.toHaveAttribute('data-zoomed', 'true');
+
   await page.getByTestId('cancel').click();
   await expect(status).toHaveText('cancelled', { timeout: 15_000 });
   await expect(page.getByTestId('history-row')).toHaveCount(2);
