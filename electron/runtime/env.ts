@@ -100,6 +100,12 @@ export const ENV_VARIABLES: EnvVariable[] = [
     description: 'Where bundled resources (sample models, board profiles) are read from.',
   },
   {
+    name: 'CORAL_ADB',
+    kind: 'path',
+    description:
+      'The adb binary Coral uses (and starts the adb server with), instead of adb on PATH. The server port follows ANDROID_ADB_SERVER_PORT.',
+  },
+  {
     name: 'CORAL_RKNN_LIB',
     kind: 'path',
     description:
