@@ -55,6 +55,7 @@ const SOURCES: { [E in EventName]: Source<E> } = {
           expected: e.expected,
           progress: e.progress,
           live: e.live,
+          ...(e.gauges ? { gauges: e.gauges } : {}),
         }
       : undefined,
   ),

@@ -5,6 +5,7 @@ import { Panel } from '../../components/Panel';
 import { EmptyState, ErrorNotice, Notice, SkeletonRows } from '../../components/States';
 import { useBenchStore } from '../../store/bench';
 import { baseName, bytes, count, ms, rate, when } from './format';
+import { boardLabel, NpuCompareRows } from './RknnRunExtras';
 
 function fmt(unit: string, v: number | null): string {
   if (unit === 'ms') return ms(v);
@@ -35,12 +36,14 @@ function Comparison({ c, onClose }: { c: RunComparison; onClose: () => void }) {
               A · <span className="mono small">{c.a.label ?? c.a.id}</span>
               <div className="muted small">
                 {baseName(c.a.model.path)} · {c.a.adapter}
+                {boardLabel(c.a) ? ` on ${boardLabel(c.a)}` : ''}
               </div>
             </th>
             <th>
               B · <span className="mono small">{c.b.label ?? c.b.id}</span>
               <div className="muted small">
                 {baseName(c.b.model.path)} · {c.b.adapter}
+                {boardLabel(c.b) ? ` on ${boardLabel(c.b)}` : ''}
               </div>
             </th>
             <th>B / A</th>
@@ -66,6 +69,7 @@ function Comparison({ c, onClose }: { c: RunComparison; onClose: () => void }) {
               </tr>
             );
           })}
+          <NpuCompareRows a={c.a} b={c.b} />
         </tbody>
       </table>
     </Panel>
@@ -165,9 +169,9 @@ export function History() {
                     <td className="mono small" title={r.model.path}>
                       {r.label ?? baseName(r.model.path)}
                     </td>
-                    <td className="mono small">
+                    <td className="mono small" title={r.target}>
                       {r.adapter}
-                      {r.target !== 'local' ? ` @ ${r.target}` : ''}
+                      {r.target !== 'local' ? ` @ ${boardLabel(r) ?? r.target}` : ''}
                     </td>
                     <td>
                       <StatusBadge status={r.status} />

@@ -8,6 +8,7 @@ import { Panel } from '../../components/Panel';
 import { EmptyState, ErrorNotice, Notice } from '../../components/States';
 import { useBenchStore, type CurrentRun } from '../../store/bench';
 import { bytes, count, ms, rate } from './format';
+import { RknnRunExtras } from './RknnRunExtras';
 
 function Tile({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
@@ -141,6 +142,7 @@ export function RunPanel() {
               log scale
             </label>
           </div>
+          {run.adapter === 'rknn' && <RknnRunExtras run={run} />}
           {run.error && <ErrorNotice error={run.error} />}
           {run.notSaved && run.record && (
             <Notice tone="warn">
