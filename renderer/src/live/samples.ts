@@ -6,6 +6,8 @@
 type Listener = () => void;
 
 export const DEFAULT_CAPACITY = 1 << 20;
+/** Samples per precomputed min/max block. */
+const BLOCK = 16;
 
 export class SampleRing {
   private ys: Float64Array;
@@ -16,9 +18,29 @@ export class SampleRing {
   private listeners = new Set<Listener>();
   private outX = new Float64Array(0);
   private outY = new Float64Array(0);
+  /**
+   * Min and max (and where) of each aligned block of BLOCK samples, kept as samples arrive, so
+   * aggregating a long run per pixel column costs O(samples / BLOCK) instead of O(samples).
+   * Only when the capacity is a multiple of BLOCK (the default is).
+   */
+  private readonly blocks: {
+    min: Float64Array;
+    max: Float64Array;
+    minX: Float64Array;
+    maxX: Float64Array;
+  } | null;
 
   constructor(readonly capacity = DEFAULT_CAPACITY) {
     this.ys = new Float64Array(capacity);
+    const n = capacity % BLOCK === 0 ? capacity / BLOCK : 0;
+    this.blocks = n
+      ? {
+          min: new Float64Array(n),
+          max: new Float64Array(n),
+          minX: new Float64Array(n),
+          maxX: new Float64Array(n),
+        }
+      : null;
   }
 
   get length(): number {
@@ -36,7 +58,23 @@ export class SampleRing {
     const cap = this.capacity;
     // Only the last `cap` of a huge batch can survive.
     const skip = Math.max(0, n - cap);
-    for (let i = skip; i < n; i++) this.ys[(this.appended + i) % cap] = samples[i];
+    const b = this.blocks;
+    for (let i = skip; i < n; i++) {
+      const slot = (this.appended + i) % cap;
+      const v = samples[i];
+      this.ys[slot] = v;
+      if (!b) continue;
+      const k = (slot / BLOCK) | 0;
+      const x = this.appended + i + 1;
+      if (slot % BLOCK === 0 || v < b.min[k]) {
+        b.min[k] = v;
+        b.minX[k] = x;
+      }
+      if (slot % BLOCK === 0 || v > b.max[k]) {
+        b.max[k] = v;
+        b.maxX[k] = x;
+      }
+    }
     this.appended += n;
     this.version++;
     for (const l of this.listeners) l();
@@ -95,17 +133,34 @@ export class SampleRing {
       if (b < a) continue;
       let minX = a;
       let maxX = a;
-      let min = this.y(a);
-      let max = min;
-      for (let x = a + 1; x <= b; x++) {
+      let min = Infinity;
+      let max = -Infinity;
+      const blocks = this.blocks;
+      for (let x = a; x <= b;) {
+        // A whole aligned block inside the column: its precomputed extremes (see `blocks`).
+        if (blocks && (x - 1) % BLOCK === 0 && x + BLOCK - 1 <= b) {
+          const k = (((x - 1) % this.capacity) / BLOCK) | 0;
+          if (blocks.min[k] < min) {
+            min = blocks.min[k];
+            minX = blocks.minX[k];
+          }
+          if (blocks.max[k] > max) {
+            max = blocks.max[k];
+            maxX = blocks.maxX[k];
+          }
+          x += BLOCK;
+          continue;
+        }
         const v = this.y(x);
         if (v < min) {
           min = v;
           minX = x;
-        } else if (v > max) {
+        }
+        if (v > max) {
           max = v;
           maxX = x;
         }
+        x++;
       }
       // Keep time order so the line does not double back.
       if (minX <= maxX) {

@@ -35,6 +35,54 @@ describe('the live sample ring buffer', () => {
     for (let i = 1; i < xs.length; i++) expect(xs[i]).toBeGreaterThanOrEqual(xs[i - 1]);
   });
 
+  it('aggregates exactly like a full scan, across wrap-around and zoom, with its block shortcut', () => {
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (const [capacity, total, columns, x0, x1] of [
+      [1024, 5000, 37, -Infinity, Infinity],
+      [1024, 5000, 10, 4100, 4990],
+      [4096, 3000, 50, 17, 2999],
+      [1 << 12, 40_000, 113, -Infinity, Infinity],
+    ]) {
+      const ring = new SampleRing(capacity);
+      const data: number[] = [];
+      while (data.length < total) {
+        const batch = Array.from(
+          { length: 1 + Math.floor(rnd() * 300) },
+          () => Math.round(rnd() * 1000) / 10,
+        );
+        data.push(...batch);
+        ring.append(Float64Array.from(batch));
+      }
+      const [xs, ys] = ring.view(columns, 0, x0, x1);
+      // Reference: the same columns, scanned sample by sample.
+      const first = Math.max(data.length - capacity + 1, Math.ceil(x0));
+      const last = Math.min(data.length, Math.floor(x1));
+      const n = last - first + 1;
+      const expX: number[] = [];
+      const expY: number[] = [];
+      for (let c = 0; c < columns; c++) {
+        const a = first + Math.floor((c * n) / columns);
+        const b = Math.min(last, first + Math.floor(((c + 1) * n) / columns) - 1);
+        if (b < a) continue;
+        let min = Infinity,
+          max = -Infinity,
+          minX = a,
+          maxX = a;
+        for (let x = a; x <= b; x++) {
+          const v = data[x - 1];
+          if (v < min) [min, minX] = [v, x];
+          if (v > max) [max, maxX] = [v, x];
+        }
+        const inOrder = minX <= maxX;
+        expX.push(inOrder ? minX : maxX, inOrder ? maxX : minX);
+        expY.push(inOrder ? min : max, inOrder ? max : min);
+      }
+      expect(Array.from(xs), `capacity ${capacity}`).toEqual(expX);
+      expect(Array.from(ys), `capacity ${capacity}`).toEqual(expY);
+    }
+  });
+
   it('returns only the zoomed range', () => {
     const ring = new SampleRing(1000);
     ring.append(Float64Array.from({ length: 500 }, (_, i) => i));
