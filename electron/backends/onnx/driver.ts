@@ -4,7 +4,8 @@ import { CoralError } from '../../runtime/errors';
 import type { BenchDriver, BenchOptions, PrepareResult } from '../../bench/types';
 import { makeInputData, resolveInputShapes, type InputMeta } from './inputs';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's ESM shim declares that name in the bundle.
+const requireCjs = createRequire(import.meta.url);
 
 export interface OrtInfo {
   onnxruntimeVersion: string;
@@ -13,7 +14,7 @@ export interface OrtInfo {
 }
 
 export function ortInfo(): OrtInfo {
-  const version = (require('onnxruntime-node/package.json') as { version: string }).version;
+  const version = (requireCjs('onnxruntime-node/package.json') as { version: string }).version;
   return { onnxruntimeVersion: version, executionProviders: ort.listSupportedBackends() };
 }
 
