@@ -36,6 +36,14 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-constant-condition': ['error', { checkLoops: false }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Program > VariableDeclaration > VariableDeclarator[id.name='require']",
+          message:
+            "Name it requireCjs: electron-vite's ESM shim declares a top-level `require` in the bundle (a duplicate breaks the built app).",
+        },
+      ],
     },
   },
   // The house's layers, enforced (STYLE.md: "Layers, enforced by the linter").
