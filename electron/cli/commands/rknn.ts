@@ -266,7 +266,8 @@ export function rknnRunLines(r: RunRecord): string[] {
     logAvgMs?: number | null;
     logAvgFps?: number | null;
   };
-  if (!x.board) return [];
+  // runs imported from a log carry only the board's name; they are printed by `bench import`
+  if (!x.board || typeof x.board !== 'object') return [];
   const lines = [
     `Board      ${x.board.name}${x.board.virtual ? ' (virtual)' : ''}: ${x.board.soc ?? '?'}, librknnrt ${x.runtimeVersion ?? x.board.librknnrt ?? '?'}, driver ${x.driverVersion ?? '?'}`,
   ];

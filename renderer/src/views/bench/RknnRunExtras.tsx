@@ -30,8 +30,16 @@ interface RknnExtra {
   coreMask?: number | null;
 }
 
+/** The rknn facts of a run; `board` of a run imported from a log is only its name: normalized. */
 export function rknnExtra(r: Pick<RunRecord, 'extra'>): RknnExtra {
-  return r.extra as RknnExtra;
+  const x = r.extra as RknnExtra & { board?: unknown };
+  if (typeof x.board === 'string') {
+    return {
+      ...x,
+      board: { name: x.board, soc: null, virtual: false, librknnrt: null, npuCores: null },
+    };
+  }
+  return x.board && typeof x.board === 'object' ? x : { ...x, board: undefined };
 }
 
 /** `rock5b (rk3588)`, for tables and titles; null for runs that were not on a board. */
