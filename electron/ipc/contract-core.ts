@@ -14,7 +14,7 @@ export const ROUTES = {
   bench: ['info', 'start', 'cancel', 'active'],
   runs: ['list', 'show', 'compare'],
   boards: [],
-  rknn: ['targets', 'inspect', 'check'],
+  rknn: ['targets', 'inspect', 'check', 'importLog'],
   diag: ['preview', 'export'],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -44,6 +44,8 @@ import {
   uploadRequestSchema,
 } from './schemas/bench';
 import {
+  rknnImportLogRequestSchema,
+  rknnImportLogResultSchema,
   rknnCheckRequestSchema,
   rknnCheckResultSchema,
   rknnModelInfoSchema,
@@ -201,6 +203,11 @@ export const contract = {
       request: rknnCheckRequestSchema,
       response: rknnCheckResultSchema,
       cancellable: true,
+    }),
+    importLog: route({
+      summary: 'A saved rknn_benchmark output (the file as uploaded) becomes a run in the history',
+      request: rknnImportLogRequestSchema,
+      response: rknnImportLogResultSchema,
     }),
   },
   diag: {

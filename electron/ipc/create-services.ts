@@ -47,9 +47,10 @@ export async function createServices(
   const remoteEnv = () => boardFlagEnv(runtime.context.config.flags);
   // adb devices are tracked once the Boards view asks (tracking would start an adb server).
   const boards = new BoardsService({ dataDir, env, log, remoteEnv, trackAdb: false });
+  const history = openHistory(dataDir);
   const bench = new BenchService({
     sources: builtinSources({ rknn: { env, boards: serviceBoards(boards), remoteEnv } }),
-    history: openHistory(dataDir),
+    history,
     flags: () => ({
       stream_manager: runtime.context.config.flags.stream_manager.value,
       metric_sink: runtime.context.config.flags.metric_sink.value,
@@ -58,7 +59,13 @@ export async function createServices(
     log,
   });
   const models = new ModelStore(options.resourcesDir ?? resourcesDir(), dataDir);
-  const rknn = new RknnService({ boards, env, log });
+  const rknn = new RknnService({
+    boards,
+    env,
+    log,
+    history,
+    saving: () => runtime.context.config.flags.metric_sink.value || 'the flag metric_sink is off',
+  });
   const diag = new DiagnosticsService({
     env,
     runtime: () => runtime.context,

@@ -157,6 +157,7 @@ export function createHandlers(services: Services, tracker: SnapshotTracker): Ha
     'runs.compare': ({ a, b }) => need('bench', 'The run history').compare(a, b),
     'rknn.targets': () => need('rknn', 'RKNN targets').targets(),
     'rknn.inspect': ({ model }) => need('rknn', 'RKNN model inspection').inspect(model),
+    'rknn.importLog': (req) => need('rknn', 'Importing rknn_benchmark logs').importLog(req),
     'rknn.check': (req, call) =>
       need('rknn', 'The RKNN compatibility check').check(req, call.signal),
     'diag.preview': (options) => need('diag', 'Diagnostic reports').preview(options),

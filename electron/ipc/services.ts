@@ -38,7 +38,7 @@ export interface ModelsPort {
 }
 
 /** The slice of electron/backends/rknn's RknnService the handlers use. */
-export type RknnPort = Pick<RknnService, 'targets' | 'inspect' | 'check'>;
+export type RknnPort = Pick<RknnService, 'targets' | 'inspect' | 'check' | 'importLog'>;
 
 /** The slice of electron/diagnostics' DiagnosticsService the handlers use. */
 export type DiagPort = Pick<DiagnosticsService, 'preview' | 'export'>;

@@ -3,9 +3,13 @@
  * machine when its NPU is usable, and the saved boards), a model's facts, and the verdict of
  * the compatibility check against a target before Start.
  */
+import type { HistoryHandle } from '../../bench/history';
 import type { BoardsService } from '../../boards/service';
+import { CoralError } from '../../runtime/errors';
 import { detectPlatform } from '../../runtime/platform';
 import type { Logger } from '../../runtime/types';
+import { importedRunRecord, summarizeBenchmarkLog } from './benchmark-import';
+import { parseRknnBenchmarkLog } from './benchmark-log';
 import { checkCompatibility, type CompatFinding, type Verdict } from './compat';
 import { inspectRknn, type RknnModelInfo } from './inspect';
 import { rknnLocalStatus } from './local';
@@ -50,9 +54,26 @@ export interface RknnCheckResult {
   npuLoadUnavailable?: string | null;
 }
 
+export interface ImportedLog {
+  /** The stored run's id; null when it was not saved (and why). */
+  runId: string | null;
+  notSavedReason?: string;
+  status: 'finished' | 'failed' | 'interrupted';
+  samples: number;
+  meanMs: number;
+  fps: number | null;
+  runtimeVersion: string | null;
+  driverVersion: string | null;
+  warnings: string[];
+}
+
 export interface RknnServiceOptions {
   /** The app's boards; null when this front door has none. */
   boards: BoardsService | null;
+  /** Where imported logs are stored (the bench history); absent: imports are not saved. */
+  history?: HistoryHandle | null;
+  /** Whether runs are saved now (flag metric_sink); a string says why not. */
+  saving?: () => true | string;
   env?: NodeJS.ProcessEnv;
   log?: Logger;
 }
@@ -66,6 +87,43 @@ export class RknnService {
 
   inspect(model: string): Promise<RknnModelInfo> {
     return inspectRknn(model);
+  }
+
+  /** A saved rknn_benchmark output (as uploaded) → a run in the history, as `coral bench import`. */
+  importLog(req: { name: string; bytes: Uint8Array; board?: string; label?: string }): ImportedLog {
+    if (req.bytes.byteLength > 64 * 1024 * 1024) {
+      throw new CoralError(
+        'RKNN_LOG_TOO_LARGE',
+        `${req.name} is far larger than a benchmark log.`,
+        {
+          hint: 'Split a concatenated log into one file per run.',
+        },
+      );
+    }
+    const log = parseRknnBenchmarkLog(req.bytes, { source: req.name });
+    const run = summarizeBenchmarkLog(log, { source: req.name, board: req.board ?? null });
+    const record = importedRunRecord(run, { ...(req.label ? { label: req.label } : {}) });
+    const saving = this.o.saving?.() ?? true;
+    const store = this.o.history?.store ?? null;
+    let runId: string | null = null;
+    let notSavedReason: string | undefined;
+    if (saving !== true) notSavedReason = saving;
+    else if (!store) notSavedReason = this.o.history?.error?.message ?? 'no run history is open';
+    else {
+      store.save(record);
+      runId = record.id;
+    }
+    return {
+      runId,
+      ...(notSavedReason ? { notSavedReason } : {}),
+      status: record.status as ImportedLog['status'],
+      samples: run.stats.count,
+      meanMs: run.stats.mean,
+      fps: run.stats.fps,
+      runtimeVersion: run.runtimeVersion,
+      driverVersion: run.driverVersion,
+      warnings: run.warnings,
+    };
   }
 
   /** This machine (always listed, with why it cannot run models) and every saved board. */

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { RknnModelInfo } from '../../backends/rknn/inspect';
-import type { RknnCheckResult, RknnTarget } from '../../backends/rknn/service';
+import type { ImportedLog, RknnCheckResult, RknnTarget } from '../../backends/rknn/service';
 
 const modelPath = z.string().trim().min(1).max(4096);
 const verdict = z.enum(['ok', 'warning', 'error']);
@@ -103,6 +103,32 @@ export const rknnCheckResultSchema = z.object({
   npuLoadUnavailable: z.string().nullable().optional(),
 });
 
+export const rknnImportLogRequestSchema = z
+  .object({
+    /** The log file's name as the user chose it (shown in messages). */
+    name: z.string().trim().min(1).max(255),
+    bytes: z
+      .custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be a Uint8Array')
+      .meta({ description: 'Uint8Array' })
+      .refine((b) => b.byteLength > 0, 'is empty'),
+    /** The board the log came from (stored as the run's target). */
+    board: z.string().trim().min(1).max(200).optional(),
+    label: z.string().trim().max(200).optional(),
+  })
+  .strict();
+
+export const rknnImportLogResultSchema = z.object({
+  runId: z.string().nullable(),
+  notSavedReason: z.string().optional(),
+  status: z.enum(['finished', 'failed', 'interrupted']),
+  samples: z.number(),
+  meanMs: z.number(),
+  fps: z.number().nullable(),
+  runtimeVersion: z.string().nullable(),
+  driverVersion: z.string().nullable(),
+  warnings: z.array(z.string()),
+});
+
 // ---- drift checks against electron/backends/rknn -----------------------------------------------
 type Flat<T> = T extends object ? { [K in keyof T]: Flat<T[K]> } : T;
 type Same<A, B> =
@@ -111,3 +137,4 @@ const sameShape = <T extends true>(_: T) => _;
 sameShape<Same<z.infer<typeof rknnTargetSchema>, RknnTarget>>(true);
 sameShape<Same<z.infer<typeof rknnModelInfoSchema>, RknnModelInfo>>(true);
 sameShape<Same<z.infer<typeof rknnCheckResultSchema>, RknnCheckResult>>(true);
+sameShape<Same<z.infer<typeof rknnImportLogResultSchema>, ImportedLog>>(true);

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RknnService } from '../../../electron/backends/rknn/service';
+import { openHistory } from '../../../electron/bench/history';
 import { BoardsService } from '../../../electron/boards/service';
 import { buildRknnFile } from '../../../scripts/make-rknn';
 
@@ -93,5 +94,41 @@ describe('RknnService', () => {
     await expect(
       rknn.check({ model: model('m.rknn', 'rk3588'), target: 'nowhere', coreMask: 5 }),
     ).rejects.toMatchObject({ code: 'RKNN_CORE_MASK_INVALID' });
+  });
+});
+
+describe('RknnService.importLog', () => {
+  const logs = path.resolve('test/fixtures/rknn-benchmark');
+
+  it('stores an uploaded rknn_benchmark log as a run of the board it came from', () => {
+    const history = openHistory(dir);
+    try {
+      const service = new RknnService({ boards, history });
+      const bytes = fs.readFileSync(path.join(logs, 'rk3588-yolov5s-2.3.0-core7.txt'));
+      const r = service.importLog({ name: 'yolo.log', bytes, board: 'rock5b' });
+      expect(r).toMatchObject({ status: 'finished', samples: 10, meanMs: 13.77, fps: 72.617 });
+      const stored = history.store?.get(r.runId as string);
+      expect(stored).toMatchObject({ adapter: 'rknn', target: 'rock5b', status: 'finished' });
+    } finally {
+      history.store?.close();
+    }
+  });
+
+  it('parses but does not store when runs are not being saved, and says why', () => {
+    const service = new RknnService({
+      boards,
+      history: null,
+      saving: () => 'the flag metric_sink is off',
+    });
+    const bytes = fs.readFileSync(path.join(logs, 'rk3566-mobilenet-1.4.0.txt'));
+    const r = service.importLog({ name: 'm.log', bytes });
+    expect(r.runId).toBeNull();
+    expect(r.notSavedReason).toBe('the flag metric_sink is off');
+  });
+
+  it('explains a file that is not a log (an HTML page) with the file named', () => {
+    const service = new RknnService({ boards });
+    const bytes = fs.readFileSync(path.join(logs, 'html-page.txt'));
+    expect(() => service.importLog({ name: 'page.log', bytes })).toThrow(/page\.log/);
   });
 });

@@ -68,6 +68,7 @@ const VALID_REQUESTS: Record<string, unknown> = {
   'rknn.targets': {},
   'rknn.inspect': { model: '/m/yolov5s.rknn' },
   'rknn.check': { model: '/m/yolov5s.rknn', target: 'rock5b', coreMask: 7 },
+  'rknn.importLog': { name: 'run.log', bytes: new Uint8Array([65, 118, 103]), board: 'rock5b' },
 };
 
 describe('the IPC contract', () => {
