@@ -344,7 +344,12 @@ export class BoardsService {
 
   // ---- adb -------------------------------------------------------------------------------
 
-  private startAdbTracking(): void {
+  /**
+   * Starts adb device tracking ('adb-devices' events); idempotent. The IPC layer can call it
+   * when the first window subscribes (or pass trackAdb: true), and stopAdbTracking() after.
+   */
+  startAdbTracking(): void {
+    if (this.tracker || this.disposed) return;
     const tracker = this.adbServer.trackDevices();
     this.tracker = tracker;
     tracker.on('device', (change: AdbDeviceEvent) =>
@@ -352,6 +357,12 @@ export class BoardsService {
     );
     tracker.on('failure', (e: CoralError) => this.emit('adb-error', { error: e.toJSON() }));
     tracker.on('server-lost', () => this.emit('adb-devices', { devices: [] }));
+  }
+
+  async stopAdbTracking(): Promise<void> {
+    if (!this.tracker) return;
+    this.tracker = null;
+    await this.adbServer.dispose();
   }
 
   adbDevices(): AdbDeviceInfo[] {

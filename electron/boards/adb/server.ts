@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as Adbkit from '@devicefarmer/adbkit';
 import type { Client as AdbClient, Device, DeviceClient } from '@devicefarmer/adbkit';
-import { CoralError, toCoralError } from '../../runtime/errors';
+import { CoralError } from '../../runtime/errors';
 import type { Logger } from '../../runtime/types';
 import { noopLogger } from '../transport-base';
 import { explainAdbState, type AdbDeviceInfo } from './states';

@@ -245,7 +245,7 @@ export class AdbTransport extends BaseTransport {
   }
 
   private async killRemote(demux: OutputDemuxer): Promise<void> {
-    for (let i = 0; i < 20 && demux.pid === undefined; i++)
+    for (let i = 0; i < 100 && demux.pid === undefined; i++)
       await new Promise((r) => setTimeout(r, 50));
     if (demux.pid === undefined) return;
     try {

@@ -36,15 +36,11 @@ import {
   type TransferResult,
 } from '../types';
 import { AuthPlan } from './auth';
-import {
-  appendKnownHost,
-  checkHostKey,
-  fingerprint,
-  keyTypeOf,
-  knownKeyTypes,
-  hostToken,
-} from './known-hosts';
+import { knownKeyTypes, hostToken } from './known-hosts';
 import { sha256File, verifyRemoteSha256 } from '../checksum';
+import { verifyHostKey } from './host-verify';
+import { catPush, sftpTransfer, type TransferContext } from './transfer';
+import { localSize, socketError, transferError } from './errors';
 
 export interface SshTransportOptions {
   /** Display name, e.g. the target string the user typed. */
@@ -241,7 +237,17 @@ export class SshTransport extends BaseTransport {
           serverHostKey: preferred.filter((a) => SERVER_HOST_KEY_ORDER.includes(a)) as never,
         },
         hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
-          this.verifyHostKey(key)
+          verifyHostKey(key, {
+            target: this.target,
+            host: this.o.host,
+            port: this.o.port,
+            knownHostsFiles: this.o.knownHostsFiles,
+            appKnownHostsFile: this.o.appKnownHostsFile,
+            ...(this.o.trustNewHost !== undefined ? { trustNewHost: this.o.trustNewHost } : {}),
+            ...(this.o.prompt ? { prompt: this.o.prompt } : {}),
+            log: this.log,
+            pause: (p) => this.handshakeTimer?.(p),
+          })
             .then(() => verify(true))
             .catch((e: unknown) => {
               hostKeyError = toCoralError(e);
@@ -278,86 +284,6 @@ export class SshTransport extends BaseTransport {
       hint: 'Check the address, the port and that sshd runs on the board.',
       cause: e,
     });
-  }
-
-  private async verifyHostKey(key: Buffer): Promise<void> {
-    const { host, port } = this.o;
-    const check = checkHostKey(host, port, key, this.o.knownHostsFiles);
-    const token = hostToken(host, port);
-    if (check.status === 'known') return;
-    if (check.status === 'revoked') {
-      throw new CoralError(
-        'HOST_KEY_REVOKED',
-        `The host key ${check.actual} of ${token} is marked @revoked in ${check.entry.file}:${check.entry.line}.`,
-        {
-          hint: 'The board uses a key you revoked; do not connect until its keys are replaced.',
-        },
-      );
-    }
-    if (check.status === 'changed') {
-      const expected = check.expected
-        .map((x) => `${x.fingerprint} (${x.file}:${x.line})`)
-        .join(', ');
-      throw new CoralError(
-        'HOST_KEY_CHANGED',
-        `The host key of ${token} has CHANGED: it now presents ${check.actual}, but the known key is ${expected}. Refusing to connect.`,
-        {
-          hint: `Someone may be intercepting the connection, or the board was reinstalled. If you are sure it was reinstalled, remove the old key with: ssh-keygen -R '${token}' -f ${check.expected[0].file}`,
-          detail: { host, port, actual: check.actual, expected: check.expected },
-        },
-      );
-    }
-    const keyType = keyTypeOf(key);
-    const trust = this.o.trustNewHost;
-    let accepted = trust === true || trust === check.actual;
-    if (!accepted && this.o.prompt && trust === undefined) {
-      this.handshakeTimer?.(true);
-      try {
-        const answer = await this.o.prompt({
-          kind: 'host-key',
-          target: this.target,
-          host,
-          port,
-          keyType,
-          fingerprint: check.actual,
-          otherKnownTypes: check.otherKnownTypes,
-        });
-        accepted = answer !== null && /^(y|yes|trust|accept)$/i.test(answer.trim());
-      } finally {
-        this.handshakeTimer?.(false);
-      }
-      if (!accepted) {
-        throw new CoralError(
-          'HOST_KEY_REJECTED',
-          `You did not trust the host key ${check.actual} of ${token}.`,
-          {
-            hint: 'Compare the fingerprint with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the board, then connect again.',
-            detail: { host, port, keyType, fingerprint: check.actual },
-          },
-        );
-      }
-    }
-    if (!accepted) {
-      throw new CoralError(
-        'HOST_KEY_UNKNOWN',
-        `${token} is not a known host; its ${keyType} key fingerprint is ${check.actual}.`,
-        {
-          hint: `Check the fingerprint on the board (ssh-keygen -lf /etc/ssh/ssh_host_${keyType.replace(/^ssh-|-sha2.*$/g, '')}_key.pub), then trust it: the CLI takes --trust-new-host, the app asks.`,
-          detail: {
-            host,
-            port,
-            keyType,
-            fingerprint: check.actual,
-            otherKnownTypes: check.otherKnownTypes,
-          },
-        },
-      );
-    }
-    appendKnownHost(this.o.appKnownHostsFile, host, port, key);
-    this.log.info(
-      'boards',
-      `Trusted the ${keyType} key ${fingerprint(key)} of ${token} (saved in ${this.o.appKnownHostsFile}).`,
-    );
   }
 
   protected async doClose(): Promise<void> {
@@ -456,11 +382,13 @@ export class SshTransport extends BaseTransport {
           return;
         }
         channel = ch;
-        if (settled) {
+        ch.on('data', (d: Buffer) => demux.push(d));
+        if (settled || stopping) {
+          // cancelled before the channel opened: kill what it started as soon as its pid shows
+          ch.stderr.resume();
           void this.killRemote(ch, demux);
           return;
         }
-        ch.on('data', (d: Buffer) => demux.push(d));
         ch.stderr.on('data', (d: Buffer) => {
           if (collect) err.add(d);
           options.onStderr?.(d);
@@ -505,8 +433,9 @@ export class SshTransport extends BaseTransport {
       // older servers ignore or refuse signal requests; the pid kill below covers them
     }
     if (demux.pid === undefined) {
-      // the command may not have printed its pid yet: wait a moment for it
-      for (let i = 0; i < 20 && demux.pid === undefined && channel; i++) await delay(50);
+      // the command may not have printed its pid yet (a busy board, a slow link): wait for it
+      // while its channel is open, so a cancel right after start still kills it
+      for (let i = 0; i < 100 && demux.pid === undefined && channel; i++) await delay(50);
     }
     const client = this.client;
     if (demux.pid !== undefined && client) {
@@ -526,6 +455,16 @@ export class SshTransport extends BaseTransport {
     } catch {
       // already closed
     }
+  }
+
+  private transferContext(): TransferContext {
+    return {
+      target: this.target,
+      track: (reject) => this.track(reject),
+      dropSftp: () => {
+        this.sftp = null;
+      },
+    };
   }
 
   private getSftp(client: SshClient): Promise<SFTPWrapper | null> {
@@ -566,9 +505,17 @@ export class SshTransport extends BaseTransport {
     const sftp = await this.getSftp(client);
     const mode = options.mode ?? 0o644;
     if (sftp) {
-      await this.transfer(sftp, 'put', local, remote, total, options, mode);
+      await sftpTransfer(this.transferContext(), sftp, 'put', local, remote, total, options, mode);
     } else {
-      await this.pushWithCat(local, remote, total, options, mode);
+      await catPush(
+        this.transferContext(),
+        await this.ready(),
+        local,
+        remote,
+        total,
+        options,
+        mode,
+      );
     }
     const result: TransferResult = { bytes: total, durationMs: Date.now() - started };
     if (options.verify) result.sha256 = await verifyRemoteSha256(this, local, remote);
@@ -592,7 +539,7 @@ export class SshTransport extends BaseTransport {
           e ? reject(transferError(this.target, 'pull', remote, e)) : resolve(st.size),
         ),
       );
-      await this.transfer(sftp, 'get', remote, local, total, options, 0o644);
+      await sftpTransfer(this.transferContext(), sftp, 'get', remote, local, total, options, 0o644);
       const result: TransferResult = { bytes: total, durationMs: Date.now() - started };
       if (options.verify) result.sha256 = await sha256File(local);
       return result;
@@ -618,187 +565,6 @@ export class SshTransport extends BaseTransport {
       );
     return { bytes, durationMs: Date.now() - started };
   }
-
-  private transfer(
-    sftp: SFTPWrapper,
-    dir: 'put' | 'get',
-    from: string,
-    to: string,
-    total: number,
-    options: TransferOptions,
-    mode: number,
-  ): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const done = (e?: CoralError) => {
-        if (settled) return;
-        settled = true;
-        options.signal?.removeEventListener('abort', onAbort);
-        untrack();
-        if (e) reject(e);
-        else resolve();
-      };
-      const onAbort = () => {
-        sftp.end();
-        this.sftp = null;
-        done(cancelledError(this.target, dir === 'put' ? `Pushing ${from}` : `Pulling ${from}`));
-      };
-      const untrack = this.track((e) => done(e));
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      const step = (transferred: number) => options.onProgress?.({ bytes: transferred, total });
-      const cb = (e: Error | null | undefined) => {
-        if (e)
-          done(
-            transferError(
-              this.target,
-              dir === 'put' ? 'push' : 'pull',
-              dir === 'put' ? to : from,
-              e,
-            ),
-          );
-        else {
-          options.onProgress?.({ bytes: total, total });
-          done();
-        }
-      };
-      if (dir === 'put') sftp.fastPut(from, to, { step, mode, concurrency: 16 }, cb);
-      else sftp.fastGet(from, to, { step, concurrency: 16 }, cb);
-    });
-  }
-
-  private async pushWithCat(
-    local: string,
-    remote: string,
-    total: number,
-    options: TransferOptions,
-    mode: number,
-  ): Promise<void> {
-    const client = await this.ready();
-    const cmd = `cat > ${shQuote(remote)} && chmod ${mode.toString(8)} ${shQuote(remote)}`;
-    await new Promise<void>((resolve, reject) => {
-      client.exec(cmd, (e, ch) => {
-        if (e) return reject(transferError(this.target, 'push', remote, e));
-        let stderr = '';
-        let code: number | null = null;
-        const untrack = this.track((err) => {
-          ch.close();
-          reject(err);
-        });
-        const onAbort = () => {
-          ch.close();
-          untrack();
-          reject(cancelledError(this.target, `Pushing ${local}`));
-        };
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-        ch.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        ch.on('exit', (c: number | null) => (code = c));
-        ch.on('close', () => {
-          untrack();
-          options.signal?.removeEventListener('abort', onAbort);
-          if (code === 0) resolve();
-          else
-            reject(
-              transferError(
-                this.target,
-                'push',
-                remote,
-                new Error(stderr.trim() || `exit ${code}`),
-              ),
-            );
-        });
-        ch.resume();
-        let bytes = 0;
-        const input = fs.createReadStream(local);
-        input.on('data', (chunk) => {
-          bytes += chunk.length;
-          options.onProgress?.({ bytes, total });
-        });
-        input.pipe(ch);
-      });
-    });
-  }
-}
-
-export function socketError(
-  e: NodeJS.ErrnoException,
-  target: string,
-  host: string,
-  port: number,
-): CoralError {
-  const where = hostToken(host, port);
-  switch (e.code) {
-    case 'ECONNREFUSED':
-      return new CoralError(
-        'BOARD_UNREACHABLE',
-        `Nothing accepts connections on ${where} (${target}): connection refused.`,
-        {
-          hint: 'Check the port, and that sshd (or adbd) runs on the board.',
-          cause: e,
-        },
-      );
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new CoralError(
-        'BOARD_UNREACHABLE',
-        `The host name ${host} (${target}) does not resolve.`,
-        {
-          hint: "Check the spelling, or use the board's IP address.",
-          cause: e,
-        },
-      );
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return new CoralError(
-        'BOARD_UNREACHABLE',
-        `${where} (${target}) is unreachable from this machine.`,
-        {
-          hint: 'Check that the board and this machine are on the same network.',
-          cause: e,
-        },
-      );
-    default:
-      return new CoralError(
-        'BOARD_UNREACHABLE',
-        `Could not connect to ${where} (${target}): ${e.message}`,
-        { cause: e },
-      );
-  }
-}
-
-function localSize(file: string, target: string): number {
-  try {
-    const st = fs.statSync(file);
-    if (!st.isFile()) throw new Error('not a regular file');
-    return st.size;
-  } catch (e) {
-    throw new CoralError(
-      'BOARD_TRANSFER_FAILED',
-      `Cannot push ${file} to ${target}: ${(e as Error).message}.`,
-      {
-        hint: 'Check the local path.',
-        cause: e,
-      },
-    );
-  }
-}
-
-export function transferError(
-  target: string,
-  dir: 'push' | 'pull',
-  remote: string,
-  e: Error,
-): CoralError {
-  return new CoralError(
-    'BOARD_TRANSFER_FAILED',
-    `Could not ${dir} ${remote} ${dir === 'push' ? 'to' : 'from'} ${target}: ${e.message}`,
-    {
-      hint:
-        dir === 'push'
-          ? 'Check that the directory exists on the board, is writable and has free space.'
-          : 'Check the remote path.',
-      cause: e,
-    },
-  );
 }
 
 function delay(ms: number): Promise<void> {
