@@ -130,8 +130,9 @@ export type PromptRequest =
     };
 
 /**
- * Answers a prompt: for host-key, 'yes' trusts and remembers the key; for secrets, the
- * secret. null means the user declined. Secrets live only in memory for the connection.
+ * Answers a prompt: for host-key, 'yes' trusts and remembers the key ('once' trusts it for
+ * this connection only); for secrets, the secret. null means the user declined. Secrets
+ * live only in memory for the connection.
  */
 export type PromptFn = (request: PromptRequest) => Promise<string | null>;
 

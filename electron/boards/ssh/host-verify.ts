@@ -1,7 +1,8 @@
 /**
  * The host-key decision of an SSH connection: known, revoked, changed (refused, both
  * fingerprints shown) or unknown (trusted only by --trust-new-host, an expected fingerprint,
- * or a yes from the prompt — then remembered in the app's own known_hosts).
+ * or a yes from the prompt — then remembered in the app's own known_hosts; a 'once' answer
+ * trusts it for this connection without remembering it).
  */
 import { CoralError } from '../../runtime/errors';
 import type { Logger } from '../../runtime/types';
@@ -49,6 +50,8 @@ export async function verifyHostKey(key: Buffer, o: HostKeyPolicy): Promise<void
   const keyType = keyTypeOf(key);
   const trust = o.trustNewHost;
   let accepted = trust === true || trust === check.actual;
+  // 'once' trusts the key for this connection without remembering it (the app's trust dialog)
+  let remember = true;
   if (!accepted && o.prompt && trust === undefined) {
     o.pause(true);
     try {
@@ -61,7 +64,8 @@ export async function verifyHostKey(key: Buffer, o: HostKeyPolicy): Promise<void
         fingerprint: check.actual,
         otherKnownTypes: check.otherKnownTypes,
       });
-      accepted = answer !== null && /^(y|yes|trust|accept)$/i.test(answer.trim());
+      accepted = answer !== null && /^(y|yes|trust|accept|once)$/i.test(answer.trim());
+      remember = !/^once$/i.test(answer?.trim() ?? '');
     } finally {
       o.pause(false);
     }
@@ -91,6 +95,13 @@ export async function verifyHostKey(key: Buffer, o: HostKeyPolicy): Promise<void
         },
       },
     );
+  }
+  if (!remember) {
+    o.log.info(
+      'boards',
+      `Trusted the ${keyType} key ${fingerprint(key)} of ${token} for this connection only (not saved).`,
+    );
+    return;
   }
   appendKnownHost(o.appKnownHostsFile, host, port, key);
   o.log.info(
