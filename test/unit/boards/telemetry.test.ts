@@ -64,7 +64,7 @@ describe('telemetry', () => {
         new URL('../../fixtures/rknn-models/yolov5s-rk3588.rknn', import.meta.url),
       ),
     );
-    const run = b.run('rknn_benchmark /tmp/m.rknn "" 60 7', {
+    const run = b.run('rknn_benchmark /tmp/m.rknn "" 100000 7', {
       user: root,
       onStdout: () => {},
       onStderr: () => {},
