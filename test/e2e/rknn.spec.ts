@@ -234,3 +234,22 @@ test('runs from two boards compare side by side with their NPU load', async () =
   await shot('compare', 'comparison');
   expect(problems).toEqual([]);
 });
+
+test('a saved rknn_benchmark log is imported as a run of the chosen board', async () => {
+  const rows = page.getByTestId('history-row');
+  const before = await rows.count();
+  await page
+    .getByTestId('import-log-file')
+    .setInputFiles(path.join(root, 'test/fixtures/rknn-benchmark/rk3566-mobilenet-1.4.0.txt'));
+  const outcome = page.getByTestId('import-log-outcome');
+  await expect(outcome).toContainText('Imported rk3566-mobilenet-1.4.0.txt (finished)');
+  await expect(outcome).toContainText('on zero3w');
+  await expect(rows).toHaveCount(before + 1);
+  await page
+    .getByTestId('import-log-file')
+    .setInputFiles(path.join(root, 'test/fixtures/rknn-benchmark/html-page.txt'));
+  await expect(outcome).toContainText('html-page.txt');
+  await expect(rows).toHaveCount(before + 1);
+  await shot('import', 'history');
+  expect(problems).toEqual([]);
+});

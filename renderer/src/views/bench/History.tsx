@@ -5,6 +5,7 @@ import { Panel } from '../../components/Panel';
 import { EmptyState, ErrorNotice, Notice, SkeletonRows } from '../../components/States';
 import { useBenchStore } from '../../store/bench';
 import { baseName, bytes, count, ms, rate, when } from './format';
+import { useImportLog } from './ImportLog';
 import { boardLabel, NpuCompareRows } from './RknnRunExtras';
 
 function fmt(unit: string, v: number | null): string {
@@ -92,6 +93,7 @@ export function History() {
       saving: st.info?.history,
     })),
   );
+  const importLog = useImportLog();
   return (
     <>
       {s.comparison && <Comparison c={s.comparison} onClose={s.close} />}
@@ -104,16 +106,20 @@ export function History() {
         }
         testId="history"
         actions={
-          <button
-            className="btn"
-            disabled={s.selected.length !== 2}
-            onClick={() => void s.compare()}
-            data-testid="compare"
-          >
-            Compare {s.selected.length}/2
-          </button>
+          <span className="panel-actions-row">
+            {importLog.button}
+            <button
+              className="btn"
+              disabled={s.selected.length !== 2}
+              onClick={() => void s.compare()}
+              data-testid="compare"
+            >
+              Compare {s.selected.length}/2
+            </button>
+          </span>
         }
       >
+        {importLog.notice}
         {s.saving && !s.saving.saving && s.saving.reason && (
           <Notice tone="warn">
             {s.saving.reason.message} {s.saving.reason.hint}
