@@ -13,7 +13,19 @@ export const ROUTES = {
   models: ['samples', 'upload'],
   bench: ['info', 'start', 'cancel', 'active'],
   runs: ['list', 'show', 'compare'],
-  boards: [],
+  boards: [
+    'list',
+    'add',
+    'remove',
+    'connect',
+    'disconnect',
+    'probe',
+    'answer',
+    'sshAliases',
+    'profiles',
+    'startVirtual',
+    'stopVirtual',
+  ],
   rknn: ['targets', 'inspect', 'check', 'importLog'],
   diag: ['preview', 'export'],
 } as const satisfies Record<string, readonly string[]>;
@@ -31,6 +43,13 @@ export const EVENTS = [
   'bench.progress',
   'bench.finished',
   'app.command',
+  'boards.changed',
+  'boards.state',
+  'boards.prompt',
+  'boards.promptClosed',
+  'boards.telemetry',
+  'boards.adb',
+  'boards.virtual',
 ] as const;
 export type EventName = (typeof EVENTS)[number];
 

@@ -52,6 +52,22 @@ import {
   rknnTargetSchema,
 } from './schemas/rknn';
 import {
+  addBoardSchema,
+  adbEventSchema,
+  boardPromptSchema,
+  boardRefSchema,
+  boardStateEventSchema,
+  boardTelemetryEventSchema,
+  boardViewSchema,
+  boardsListSchema,
+  probeReportSchema,
+  profileSchema,
+  promptAnswerSchema,
+  sshAliasSchema,
+  startVirtualSchema,
+  virtualBoardSchema,
+} from './schemas/boards';
+import {
   encodedReportSchema,
   reportExportSchema,
   reportOptionsSchema,
@@ -185,7 +201,69 @@ export const contract = {
       response: runComparisonSchema,
     }),
   },
-  boards: {},
+  boards: {
+    list: route({
+      summary:
+        'Saved boards with their connection state, adb devices (while tracked), virtual boards and open prompts',
+      request: none,
+      response: boardsListSchema,
+    }),
+    add: route({
+      summary: 'Saves a board by its target (ssh, ~/.ssh/config alias, adb); no secrets are saved',
+      request: addBoardSchema,
+      response: boardViewSchema,
+    }),
+    remove: route({
+      summary: 'Disconnects and forgets a saved board (a virtual one is stopped)',
+      request: boardRefSchema,
+      response: z.object({ removed: z.literal(true) }),
+    }),
+    connect: route({
+      summary:
+        'Connects a saved board; host-key and password questions arrive as boards.prompt events',
+      request: boardRefSchema,
+      response: boardViewSchema,
+      cancellable: true,
+    }),
+    disconnect: route({
+      summary: "Closes a board's connection (and its telemetry)",
+      request: boardRefSchema,
+      response: boardViewSchema,
+    }),
+    probe: route({
+      summary:
+        'Probes a board in one round trip: SoC, board model, NPU, librknnrt, rknn_server, OS, CPU, memory, disk, temperatures',
+      request: boardRefSchema,
+      response: probeReportSchema,
+      cancellable: true,
+    }),
+    answer: route({
+      summary:
+        'Answers a boards.prompt: a host key once/always/reject, or a password/passphrase (kept in memory only)',
+      request: promptAnswerSchema,
+      response: z.object({ answered: z.boolean() }),
+    }),
+    sshAliases: route({
+      summary: 'Host aliases from ~/.ssh/config, offered by the add-board form',
+      request: none,
+      response: z.array(sshAliasSchema),
+    }),
+    profiles: route({
+      summary: 'The shipped virtual-board profiles (RK3588, RK3566, RV1106 boards)',
+      request: none,
+      response: z.array(profileSchema),
+    }),
+    startVirtual: route({
+      summary: 'Starts a virtual board from a shipped profile and saves it (labelled virtual)',
+      request: startVirtualSchema,
+      response: z.object({ virtual: virtualBoardSchema, board: boardViewSchema }),
+    }),
+    stopVirtual: route({
+      summary: 'Stops a running virtual board (its saved entry stays, to start again)',
+      request: z.object({ id: z.string().trim().min(1).max(100) }).strict(),
+      response: z.object({ stopped: z.literal(true) }),
+    }),
+  },
   rknn: {
     targets: route({
       summary: 'Where a .rknn model can run: this machine (and why not) and the saved boards',
@@ -249,6 +327,37 @@ export const events = {
     summary: 'A menu command for the page (open model, export report, go to a view)',
     payload: appCommandSchema,
   },
+  'boards.changed': {
+    summary: 'The saved boards changed (added, removed, connected, probed …): the new list',
+    payload: z.object({ boards: z.array(boardViewSchema) }),
+  },
+  'boards.state': {
+    summary: "A board's connection state changed (with the error and the reconnect attempt)",
+    payload: boardStateEventSchema,
+  },
+  'boards.prompt': {
+    summary:
+      'A board connection waits on a question: an unknown host key, a password, a passphrase',
+    payload: boardPromptSchema,
+  },
+  'boards.promptClosed': {
+    summary: 'A question was answered (here or in another window) or timed out',
+    payload: z.object({ id: z.string() }),
+  },
+  'boards.telemetry': {
+    summary:
+      'Live telemetry of connected boards at 1 Hz; watching runs only while some page listens',
+    payload: boardTelemetryEventSchema,
+  },
+  'boards.adb': {
+    summary:
+      'adb devices as they come and go, with each state explained; tracked while listened to',
+    payload: adbEventSchema,
+  },
+  'boards.virtual': {
+    summary: 'The running virtual boards changed',
+    payload: z.object({ boards: z.array(virtualBoardSchema) }),
+  },
 } satisfies Record<EventName, { summary: string; payload: z.ZodType }>;
 
 type Contract = typeof contract;
@@ -292,6 +401,16 @@ export type ReportOptionsRequest = z.output<typeof reportOptionsSchema>;
 export type RknnTarget = z.output<typeof rknnTargetSchema>;
 export type RknnCheck = z.output<typeof rknnCheckResultSchema>;
 export type RknnModelInfo = z.output<typeof rknnModelInfoSchema>;
+export type BoardInfo = z.output<typeof boardViewSchema>;
+export type BoardsList = z.output<typeof boardsListSchema>;
+export type ProbeReport = z.output<typeof probeReportSchema>;
+export type BoardPrompt = z.output<typeof boardPromptSchema>;
+export type PromptAnswer = z.input<typeof promptAnswerSchema>;
+export type BoardTelemetry = z.output<typeof boardTelemetryEventSchema>;
+export type AdbEvent = z.output<typeof adbEventSchema>;
+export type VirtualBoard = z.output<typeof virtualBoardSchema>;
+export type BoardProfile = z.output<typeof profileSchema>;
+export type SshAlias = z.output<typeof sshAliasSchema>;
 export type { Channel, Domain, Envelope, EventName, IpcError };
 
 /** The route definition of a channel name (undefined for names not in the contract). */

@@ -17,6 +17,7 @@ import {
   type ResponseOf,
   type RuntimeSnapshot,
 } from './contract';
+import { boardsHub } from './boards-hub';
 import type { Services } from './services';
 import { buildSnapshot, configChanges, fieldInfos, plainLogEntry, toPlain } from './snapshot';
 
@@ -89,6 +90,10 @@ export class SnapshotTracker {
 
 export function createHandlers(services: Services, tracker: SnapshotTracker): HandlerTable {
   const { runtime } = services;
+  const hub = () => {
+    if (!services.boards) throw unavailable('boards', 'Boards');
+    return boardsHub(services.boards);
+  };
   const need = <K extends 'models' | 'bench' | 'diag' | 'rknn'>(key: K, what: string) => {
     const s = services[key];
     if (!s) throw unavailable(key, what);
@@ -103,7 +108,7 @@ export function createHandlers(services: Services, tracker: SnapshotTracker): Ha
       platform: process.platform,
       arch: process.arch,
       dataDir: services.app.dataDir,
-      services: (['models', 'bench', 'diag', 'rknn'] as const).filter((k) => services[k]),
+      services: (['models', 'bench', 'diag', 'rknn', 'boards'] as const).filter((k) => services[k]),
     }),
     'app.pickModel': async () => {
       if (!services.shell) {
@@ -160,6 +165,17 @@ export function createHandlers(services: Services, tracker: SnapshotTracker): Ha
     'rknn.importLog': (req) => need('rknn', 'Importing rknn_benchmark logs').importLog(req),
     'rknn.check': (req, call) =>
       need('rknn', 'The RKNN compatibility check').check(req, call.signal),
+    'boards.list': () => hub().list(),
+    'boards.add': (req) => hub().add(req),
+    'boards.remove': ({ id }) => hub().remove(id),
+    'boards.connect': ({ id }, call) => hub().connect(id, call.signal),
+    'boards.disconnect': ({ id }) => hub().disconnect(id),
+    'boards.probe': ({ id }, call) => hub().probe(id, call.signal),
+    'boards.answer': (answer) => hub().answer(answer),
+    'boards.sshAliases': () => hub().sshAliases(),
+    'boards.profiles': () => hub().profiles(),
+    'boards.startVirtual': ({ profile }) => hub().startVirtual(profile),
+    'boards.stopVirtual': ({ id }) => hub().stopVirtual(id),
     'diag.preview': (options) => need('diag', 'Diagnostic reports').preview(options),
     'diag.export': (req) => need('diag', 'Diagnostic reports').export(req),
   };

@@ -6,6 +6,7 @@
  */
 import type { BenchEvent } from '../bench/types';
 import { isEventName, type Envelope, type EventName, type EventOf } from './contract';
+import { boardsHub, plainBoard, plainError } from './boards-hub';
 import { cancelled, errorEnvelope, type IpcServer } from './handlers';
 import { plainLogEntry } from './snapshot';
 
@@ -70,6 +71,32 @@ const SOURCES: { [E in EventName]: Source<E> } = {
     };
   }),
   'app.command': () => noop,
+  'boards.changed': (server, emit) =>
+    server.services.boards?.on('boards-changed', ({ boards }) =>
+      emit({ boards: boards.map(plainBoard) }),
+    ) ?? noop,
+  'boards.state': (server, emit) =>
+    server.services.boards?.on('board-state', (e) =>
+      emit(e.error ? { ...e, error: plainError(e.error) } : e),
+    ) ?? noop,
+  'boards.prompt': (server, emit) =>
+    server.services.boards
+      ? boardsHub(server.services.boards).onPrompts((e) => {
+          if (e.type === 'open') emit(e.prompt);
+        })
+      : noop,
+  'boards.promptClosed': (server, emit) =>
+    server.services.boards
+      ? boardsHub(server.services.boards).onPrompts((e) => {
+          if (e.type === 'closed') emit({ id: e.id });
+        })
+      : noop,
+  // Lazy on purpose: the first listener starts telemetry (adb tracking), the last one stops it.
+  'boards.telemetry': (server, emit) =>
+    server.services.boards ? boardsHub(server.services.boards).onTelemetry(emit) : noop,
+  'boards.adb': (server, emit) =>
+    server.services.boards ? boardsHub(server.services.boards).onAdb(emit) : noop,
+  'boards.virtual': (server, emit) => server.services.boards?.on('virtual-boards', emit) ?? noop,
 };
 
 export class Session {
