@@ -39,15 +39,22 @@ export function checkWarmup(samples: Float64Array, warmup: number): WarmupVerdic
       break;
     }
   }
-  const needed = warmup + settledAfter + window;
-  const suggestedWarmup = Math.max(warmup * 2, 10 ** Math.ceil(Math.log10(Math.max(needed, 10))));
-  return { headRatio, window, settledAfter, suggestedWarmup };
+  const needed = Math.max(warmup * 2, warmup + settledAfter + window);
+  return { headRatio, window, settledAfter, suggestedWarmup: niceCeil(needed) };
+}
+
+/** The next value of the 1-2-5 series (10, 20, 50, 100, …) at or above n. */
+export function niceCeil(n: number): number {
+  for (let decade = 10; ; decade *= 10) {
+    for (const step of [1, 2, 5]) if (step * decade >= n) return step * decade;
+  }
 }
 
 export function warmupWarning(v: WarmupVerdict, warmup: number): string {
   return (
     `The first ${v.window} measured iterations were ${v.headRatio.toFixed(2)}x slower (median) than ` +
-    `the second half: after ${warmup} warm-up iterations the model had not reached steady state ` +
-    `(it did after about ${v.settledAfter} more). Use --warmup ${v.suggestedWarmup} for numbers you can compare.`
+    `the second half: ${warmup} warm-up iterations were probably too short (steady after about ` +
+    `${v.settledAfter} more), unless the machine just got less busy. ` +
+    `Use --warmup ${v.suggestedWarmup} for numbers you can compare.`
   );
 }

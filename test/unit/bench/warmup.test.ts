@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkWarmup, warmupWarning } from '../../../electron/bench/warmup';
+import { checkWarmup, niceCeil, warmupWarning } from '../../../electron/bench/warmup';
 
 /** Latencies around `level` ms with ±5% deterministic jitter. */
 function steady(n: number, level: number, seed = 1): number[] {
@@ -19,7 +19,9 @@ describe('checkWarmup', () => {
     expect(v?.settledAfter).toBeGreaterThanOrEqual(10);
     expect(v?.settledAfter).toBeLessThanOrEqual(20);
     expect(v?.suggestedWarmup).toBeGreaterThanOrEqual(5 + 20);
-    expect(warmupWarning(v!, 5)).toMatch(/after 5 warm-up iterations.*--warmup \d+/);
+    expect(warmupWarning(v!, 5)).toMatch(
+      /5 warm-up iterations were probably too short.*--warmup (20|50)\b/,
+    );
   });
 
   it('leaves steady runs alone', () => {
@@ -38,5 +40,11 @@ describe('checkWarmup', () => {
 
   it('ignores runs that get slower (throttling is not a warm-up problem)', () => {
     expect(checkWarmup(Float64Array.from([...steady(100, 10), ...steady(100, 20)]), 10)).toBeNull();
+  });
+});
+
+describe('niceCeil', () => {
+  it('rounds a suggested warm-up up to 10, 20, 50, 100, 200, …', () => {
+    expect([1, 10, 11, 25, 190, 201, 5000].map(niceCeil)).toEqual([10, 10, 20, 50, 200, 500, 5000]);
   });
 });
