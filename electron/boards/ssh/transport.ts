@@ -248,10 +248,13 @@ export class SshTransport extends BaseTransport {
             log: this.log,
             pause: (p) => this.handshakeTimer?.(p),
           })
-            .then(() => verify(true))
+            // failed or closed while a human decided: ssh2 throws when a dead handshake is answered
+            .then(() => {
+              if (!settled) verify(true);
+            })
             .catch((e: unknown) => {
               hostKeyError = toCoralError(e);
-              verify(false);
+              if (!settled) verify(false);
             });
         },
       });
