@@ -159,7 +159,10 @@ export class BoardsHub {
   /** Connects; cancelling (or the page going away) gives up and closes the attempt. */
   async connect(id: string, signal: AbortSignal): Promise<BoardView> {
     const b = this.service.store.require(id);
-    const onAbort = () => void this.service.disconnect(b.id).catch(() => undefined);
+    const onAbort = () => {
+      this.declinePrompts(b.id);
+      void this.service.disconnect(b.id).catch(() => undefined);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       await this.service.connect(b.id);
@@ -173,6 +176,7 @@ export class BoardsHub {
     const b = this.service.store.require(id);
     this.onceTrusted.delete(b.id);
     this.watching.delete(b.id);
+    this.declinePrompts(b.id);
     await this.service.disconnect(b.id);
     return this.view(b.id);
   }
@@ -205,6 +209,12 @@ export class BoardsHub {
     };
     this.pending.set(id, prompt);
     this.emitPrompt({ type: 'open', prompt });
+  }
+
+  /** Declines the open questions of a board (its connection attempt is being given up). */
+  private declinePrompts(boardId: string): void {
+    for (const p of [...this.pending.values()])
+      if (p.boardId === boardId) this.service.answerPrompt(p.id, null);
   }
 
   /** Passes the user's answer on; false when the prompt was already answered or timed out. */
