@@ -8,7 +8,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   HISTORY_MIGRATIONS,
   type HistoryStore,
-  decodeSamples,
   encodeSamples,
   newRunId,
   openHistory,
@@ -226,23 +225,5 @@ describe('openHistory on a damaged or busy database', () => {
     }
     store.save(record());
     expect(store.list()).toHaveLength(1);
-  });
-});
-
-describe('the samples codec', () => {
-  it('round-trips any float64 values and is smaller than raw for realistic latencies', () => {
-    const samples = Float64Array.from(
-      { length: 10_000 },
-      (_, i) => Math.round((10 + (i % 97) / 100) * 1e6) / 1e6,
-    );
-    samples[5] = Number.MIN_VALUE;
-    samples[6] = 1e300;
-    const blob = encodeSamples(samples);
-    expect(decodeSamples(blob, SAMPLES_CODEC)).toEqual(samples);
-    expect(blob.length).toBeLessThan(samples.length * 8);
-  });
-
-  it('refuses an unknown codec instead of returning garbage', () => {
-    expect(() => decodeSamples(Buffer.alloc(8), 'f16-zstd')).toThrow(/unknown encoding/);
   });
 });
