@@ -36,6 +36,12 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    // Only code that electron-vite bundles for the main side gets its ESM `require` shim.
+    files: ['electron/**/*.ts', 'native/**/*.ts'],
+    rules: {
       'no-restricted-syntax': [
         'error',
         {

@@ -28,12 +28,16 @@ import { wireIpc, type IpcWiring } from './ipc';
 import { aboutText, buildMenuTemplate } from './menu';
 import { isAppUrl, isSafeExternalUrl } from './navigation';
 import { buildWindowOptions } from './window-options';
+import { setChildForker } from '../runtime/child-process';
+import { utilityForker } from './utility-forker';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const rendererIndex = path.join(here, '../renderer/index.html');
 const appUrl = () => devServerUrl ?? pathToFileURL(rendererIndex).href;
 const dataDir = resolveDataDir(process.env);
+// Out-of-process inference workers run as utility processes (the RunAsNode fuse is off).
+setChildForker(utilityForker);
 
 let mainWindow: BrowserWindow | null = null;
 let services: (Services & Disposable) | null = null;

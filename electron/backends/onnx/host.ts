@@ -3,12 +3,14 @@
  * (or an out-of-memory kill) ends this process, not the app. Started by OnnxWorker (worker.ts);
  * bundled as its own entry (`onnx-host`) in the built app.
  */
+import { parentChannel } from '../../runtime/child-process';
 import { toCoralError } from '../../runtime/errors';
 import { runDriverLoop } from '../../bench/loop';
 import { OnnxDriver, createSession, describeMetadata, ortInfo } from './driver';
 import type { HostMessage, HostRequest } from './protocol';
 
-const send = (msg: HostMessage) => process.send?.(msg);
+const parent = parentChannel();
+const send = (msg: HostMessage) => parent?.send(msg);
 const runs = new Map<number, AbortController>();
 
 async function handle(req: HostRequest): Promise<void> {
@@ -59,7 +61,7 @@ async function handle(req: HostRequest): Promise<void> {
   }
 }
 
-if (!process.send) {
+if (!parent) {
   console.error('The ONNX worker must be started by Coral Studio (it talks over an IPC channel).');
   process.exit(2);
 }
@@ -67,8 +69,9 @@ if (!process.send) {
 // (it sends `cancel`, so the samples so far come back), not the signal.
 process.on('SIGINT', () => {});
 // The app went away (closed, crashed, killed): nothing left to report to.
-process.on('disconnect', () => process.exit(0));
-process.on('message', (req: HostRequest) => {
+parent.onDisconnect(() => process.exit(0));
+parent.onMessage((message) => {
+  const req = message as HostRequest;
   handle(req).catch((e: unknown) =>
     send({ type: 'error', id: req.id, error: toCoralError(e, 'ONNX_WORKER_ERROR').toJSON() }),
   );

@@ -1,8 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { forkChild, type ChildLike } from '../../runtime/child-process';
 import { CoralError, type CoralErrorShape } from '../../runtime/errors';
 import type { BenchOptions, SourceResult, SourceSink } from '../../bench/types';
 import type { OrtInfo } from './driver';
@@ -41,7 +41,7 @@ type Pending = {
  * lines of its stderr; the calling process is unaffected.
  */
 export class OnnxWorker {
-  private readonly child: ChildProcess;
+  private readonly child: ChildLike;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private stderrTail = '';
@@ -53,13 +53,7 @@ export class OnnxWorker {
 
   constructor(env: NodeJS.ProcessEnv = process.env) {
     const { file, execArgv } = hostEntry();
-    this.child = fork(file, [], {
-      execArgv,
-      // Electron's binary behaves as plain Node with this; plain Node ignores it.
-      env: { ...env, ELECTRON_RUN_AS_NODE: '1' },
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    this.child = forkChild({ file, execArgv, env, name: 'Coral ONNX worker' });
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-2000);
@@ -68,14 +62,14 @@ export class OnnxWorker {
       if ('id' in msg) this.pending.get(msg.id)?.onMessage(msg);
     });
     this.exited = new Promise((resolve) => {
-      this.child.once('exit', (code, signal) => {
+      this.child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
         this.exitInfo = { code, signal };
         const err = this.deathError();
         for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();
         resolve();
       });
-      this.child.on('error', (e) => {
+      this.child.on('error', (e: Error) => {
         // Errors of a running child (a send racing its exit) are followed by 'exit'; only a
         // child that never started (no pid) has to be reported here.
         if (this.child.pid !== undefined) return;

@@ -5,13 +5,16 @@
  */
 import { runDriverLoop } from '../../bench/loop';
 import type { BenchDriver, BenchOptions } from '../../bench/types';
+import { parentChannel } from '../../runtime/child-process';
 import { toCoralError } from '../../runtime/errors';
 import { LocalRknnModel, type LocalInput } from './local';
 import type { LocalBenchMessage, LocalBenchRequest } from './local-bench-protocol';
 import type { NativeTensorAttr } from '../../../native';
 
+const parent = parentChannel();
+
 function send(msg: LocalBenchMessage): void {
-  process.send?.(msg);
+  parent?.send(msg);
 }
 
 /** mulberry32: small, seeded, good enough for benchmark input data. */
@@ -119,8 +122,9 @@ async function run(req: Extract<LocalBenchRequest, { type: 'run' }>): Promise<vo
   }
 }
 
-process.on('message', (msg: LocalBenchRequest) => {
+parent?.onMessage((message) => {
+  const msg = message as LocalBenchRequest;
   if (msg.type === 'run') void run(msg);
   else if (msg.type === 'cancel') controller?.abort();
 });
-process.on('disconnect', () => process.exit(0));
+parent?.onDisconnect(() => process.exit(0));

@@ -4,13 +4,13 @@
  * (local-bench-host.ts) through the shared benchmark loop, so samples stream to the runner and
  * the run lands in the history like any other. Board targets (ssh/adb) are the remote path.
  */
-import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SourceFactory } from '../../bench/service';
 import type { SourceResult } from '../../bench/types';
+import { forkChild } from '../../runtime/child-process';
 import { CoralError } from '../../runtime/errors';
 import { detectPlatform } from '../../runtime/platform';
 import { checkCompatibility } from './compat';
@@ -115,12 +115,7 @@ export function createRknnBenchSource(opts: RknnBenchSourceOptions = {}): Source
         run: ({ options: o, sink, signal }) =>
           new Promise<SourceResult>((resolve, reject) => {
             const { file, execArgv } = localBenchEntry();
-            const child = fork(file, [], {
-              execArgv,
-              serialization: 'advanced',
-              stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-              env,
-            });
+            const child = forkChild({ file, execArgv, env, name: 'Coral RKNN benchmark' });
             let stderr = '';
             child.stderr?.on('data', (d: Buffer) => {
               stderr = (stderr + d.toString()).slice(-4000);
@@ -146,7 +141,8 @@ export function createRknnBenchSource(opts: RknnBenchSourceOptions = {}): Source
               }, CANCEL_GRACE_MS);
             };
             signal.addEventListener('abort', onAbort, { once: true });
-            child.on('message', (m: LocalBenchMessage) => {
+            child.on('message', (message: unknown) => {
+              const m = message as LocalBenchMessage;
               if (m.type === 'samples') sink.samples(m.values);
               else if (m.type === 'phase') sink.phase(m.phase);
               else if (m.type === 'warn') sink.warn(m.message);
@@ -159,7 +155,7 @@ export function createRknnBenchSource(opts: RknnBenchSourceOptions = {}): Source
                 finish(() => reject(err));
               }
             });
-            child.on('error', (e) =>
+            child.on('error', (e: Error) =>
               finish(() =>
                 reject(
                   new CoralError(
@@ -169,7 +165,7 @@ export function createRknnBenchSource(opts: RknnBenchSourceOptions = {}): Source
                 ),
               ),
             );
-            child.on('exit', (code, sig) => {
+            child.on('exit', (code: number | null, sig: NodeJS.Signals | null) => {
               const tail = stderr.trim().split('\n').slice(-5).join(' / ');
               finish(() =>
                 reject(

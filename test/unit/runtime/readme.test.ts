@@ -8,7 +8,9 @@ describe('README', () => {
   const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 
   it('documents every CORAL_* variable the app reads in its variable table', () => {
-    const missing = ENV_VARIABLES.filter((v) => !readme.includes(`| \`${v.name}\` |`)).map((v) => v.name);
+    const missing = ENV_VARIABLES.filter((v) => !readme.includes(`| \`${v.name}\` |`)).map(
+      (v) => v.name,
+    );
     expect(missing).toEqual([]);
   });
 
