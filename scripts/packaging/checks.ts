@@ -42,6 +42,7 @@ export interface Finding {
 }
 const error = (area: string, message: string): Finding => ({ level: 'error', area, message });
 const warning = (area: string, message: string): Finding => ({ level: 'warning', area, message });
+const info = (area: string, message: string): Finding => ({ level: 'info', area, message });
 
 export interface PackageJson {
   name: string;
@@ -294,9 +295,21 @@ export function buildFindings(project: Project): Finding[] {
     );
   }
 
-  // The RunAsNode fuse is off in packaged builds.
+  // The RunAsNode fuse is off in packaged builds. A child_process.fork kept for the CLI and
+  // tests is fine when the Electron main installs utilityProcess.fork through the runtime's
+  // child-process seam (setChildForker) before anything is forked.
+  const forkSeam = /\butilityProcess\.fork\b/.test(mainText) && /\bsetChildForker\b/.test(mainText);
   for (const f of reachable(dir, main)) {
     for (const m of runAsNodeUses(parseBundle(f, read(dir, f)))) {
+      if (forkSeam && /imports child_process\.fork|calls child_process\.fork/.test(m)) {
+        findings.push(
+          info(
+            'fuses',
+            `${m}: used only outside Electron (the main process plugs utilityProcess.fork into setChildForker)`,
+          ),
+        );
+        continue;
+      }
       findings.push(
         error(
           'fuses',
