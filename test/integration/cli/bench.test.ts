@@ -4,11 +4,14 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { REPO_ROOT, runCoral } from '../../helpers/cli';
 
 const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 const TINY = path.join(REPO_ROOT, 'resources/models/tiny-classifier.onnx');
+
+// Every case spawns `coral` (and its worker) several times: minutes on a busy 2-core host.
+vi.setConfig({ testTimeout: 180_000 });
 
 let dataDir: string;
 beforeEach(() => {
