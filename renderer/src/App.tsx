@@ -8,6 +8,7 @@ import { useUiStore, VIEWS, type ViewId } from './store/ui';
 import { BenchView } from './views/BenchView';
 import { ConfigView } from './views/ConfigView';
 import { BoardsView } from './views/BoardsView';
+import { BoardPrompts } from './views/boards/PromptDialog';
 import { DiagnosticsView } from './views/DiagnosticsView';
 import { RuntimeView } from './views/RuntimeView';
 
@@ -101,6 +102,8 @@ export function App() {
           <View />
         </ViewBoundary>
       </main>
+      {/* questions of board connections (trust a host key, a password), from any view */}
+      <BoardPrompts />
     </div>
   );
 }

@@ -1,45 +1,128 @@
+/**
+ * Boards: saved boards and adb devices on the left, the selected board on the right (its
+ * connection, probe card and live telemetry). Mounting the view subscribes to the boards'
+ * events — which is what makes the main side watch telemetry and track adb — and unmounting
+ * stops both.
+ */
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { Badge } from '../components/Badge';
 import { IconBoards } from '../components/Icons';
 import { Panel, ViewHeader } from '../components/Panel';
-import { EmptyState } from '../components/States';
+import { EmptyState, ErrorNotice, Loading } from '../components/States';
+import { connectBoards, selectedBoard, useBoardsStore } from '../store/boards';
+import { AddBoardDialog, VirtualBoardDialog } from './boards/AddDialogs';
+import { BoardDetail } from './boards/BoardDetail';
+import { AdbDevices, BoardList } from './boards/BoardList';
+import './boards/boards.css';
 
-/** Boards: designed empty state until the boards room wires its service to the contract. */
-export function BoardsView() {
+function Actions() {
+  const open = useBoardsStore((s) => s.openDialog);
   return (
-    <div className="view" data-testid="view-boards">
-      <ViewHeader
-        title="Boards"
-        subtitle="Dev boards reached over ssh or adb: what they run, how loaded their NPU is, and how fast your model is on them."
-      />
-      <Panel>
-        <EmptyState
-          testId="boards-empty"
-          icon={<IconBoards />}
-          title="No boards connected"
-          action={
-            <button className="btn btn-primary" disabled title="Arrives with the boards service">
+    <>
+      <button className="btn" onClick={() => open('virtual')} data-testid="open-virtual">
+        Start a virtual board…
+      </button>
+      <button className="btn btn-primary" onClick={() => open('add')} data-testid="open-add">
+        Add a board…
+      </button>
+    </>
+  );
+}
+
+function Welcome() {
+  const open = useBoardsStore((s) => s.openDialog);
+  return (
+    <Panel>
+      <EmptyState
+        testId="boards-empty"
+        icon={<IconBoards />}
+        title="No boards yet"
+        action={
+          <div className="empty-buttons">
+            <button className="btn btn-primary" onClick={() => open('add')}>
               Add a board…
             </button>
+            <button className="btn" onClick={() => open('virtual')}>
+              Start a virtual board…
+            </button>
+          </div>
+        }
+      >
+        <p>
+          Add a board by its target, for example <code>root@192.168.1.20</code> or a Host alias from{' '}
+          <code>~/.ssh/config</code>; adb devices show up below by themselves. No hardware at hand?
+          Start a <Badge tone="accent">virtual</Badge> board. Coral Studio then:
+        </p>
+        <ol className="steps">
+          <li>probes it in one round trip: SoC, NPU driver, librknnrt and rknn_server versions;</li>
+          <li>shows NPU load per core, CPU, temperatures and memory live while you watch it;</li>
+          <li>
+            runs benchmarks on it from the Benchmarks view, in the same history as local runs.
+          </li>
+        </ol>
+        <p className="muted small">
+          SSH host keys are checked against known_hosts; passwords are never stored.
+        </p>
+      </EmptyState>
+    </Panel>
+  );
+}
+
+export function BoardsView() {
+  const s = useBoardsStore(
+    useShallow((st) => ({
+      status: st.listStatus,
+      error: st.listError,
+      load: st.load,
+      count: st.boards.length,
+      dialog: st.dialog,
+    })),
+  );
+  const board = useBoardsStore(selectedBoard);
+  useEffect(() => connectBoards(), []);
+
+  return (
+    <div className="view boards-view" data-testid="view-boards">
+      <ViewHeader
+        title="Boards"
+        subtitle="Dev boards reached over ssh or adb: what they run and how loaded they are, live."
+        actions={<Actions />}
+      />
+      {s.status === 'error' && s.error && (
+        <ErrorNotice
+          error={s.error}
+          action={
+            <button className="btn" onClick={() => void s.load()}>
+              Retry
+            </button>
           }
-        >
-          <p>
-            Add a board by its target, for example <code>user@192.168.1.20</code> (ssh) or{' '}
-            <code>adb:serial</code>. Coral Studio then:
-          </p>
-          <ol className="steps">
-            <li>
-              probes it in one round trip: SoC, NPU driver, librknnrt and rknn_server versions;
-            </li>
-            <li>warns when a model was built by a newer RKNN toolkit than the board's runtime;</li>
-            <li>shows NPU load per core live while you watch it;</li>
-            <li>runs benchmarks on the board and puts them in the same history as local runs.</li>
-          </ol>
-          <p className="muted small">
-            SSH host keys are checked against known_hosts; passwords are never stored in plain text.{' '}
-            <Badge tone="neutral">coming with the boards service</Badge>
-          </p>
-        </EmptyState>
-      </Panel>
+        />
+      )}
+      {(s.status === 'idle' || s.status === 'loading') && <Loading label="Loading boards…" />}
+      {s.status === 'ready' && (
+        <div className="boards-grid">
+          <div className="boards-side">
+            {s.count > 0 && <BoardList />}
+            <AdbDevices />
+          </div>
+          <div className="boards-main">
+            {s.count === 0 ? (
+              <Welcome />
+            ) : board ? (
+              <BoardDetail key={board.id} board={board} />
+            ) : (
+              <Panel>
+                <EmptyState title="Pick a board">
+                  <p>Choose a board on the left to connect it and see its probe and telemetry.</p>
+                </EmptyState>
+              </Panel>
+            )}
+          </div>
+        </div>
+      )}
+      {s.dialog === 'add' && <AddBoardDialog />}
+      {s.dialog === 'virtual' && <VirtualBoardDialog />}
     </div>
   );
 }
