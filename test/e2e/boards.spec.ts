@@ -7,7 +7,7 @@
  * with another host key is refused with both fingerprints shown.
  * Screenshots land in test-results/screenshots/boards-*.png.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -237,6 +237,48 @@ test('a virtual board started from the UI is labelled virtual and probed', async
     .toBeGreaterThanOrEqual(3);
   await page.evaluate(() => document.querySelector('.main')?.scrollTo(0, 0));
   await shot('virtual');
+
+  // a benchmark on the board (the CLI, as another user would) loads its NPU; this board's
+  // driver prints absurd loads while busy, which the chart marks and the panel flags
+  const target = (await detail.locator('.board-meta .mono').textContent()) as string;
+  const model = path.join(work, 'mobilenet-rk3566.rknn');
+  const made = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/make-rknn.ts', model, '--target', 'rk3566', '--toolkit', '1.6.0'],
+    { cwd: root, encoding: 'utf8' },
+  );
+  expect(made.status, made.stderr).toBe(0);
+  const bench = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'electron/cli/main.ts',
+      'bench',
+      model,
+      '--board',
+      target,
+      '-i',
+      path.join(dataDir, 'board-sim', 'client_ed25519'),
+      '--trust-new-host',
+      '--loops',
+      '400',
+      '--no-save',
+    ],
+    {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: home, CORAL_DATA_DIR: path.join(work, 'cli') },
+      stdio: 'ignore',
+    },
+  );
+  sims.add(bench);
+  bench.once('exit', () => sims.delete(bench));
+  await expect(detail.getByTestId('npu-absurd')).toContainText('absurd NPU reading', {
+    timeout: 40_000,
+  });
+  await page.getByTestId('telemetry').scrollIntoViewIfNeeded();
+  await shot('absurd');
+  await stopProcess(bench);
 });
 
 test('a board that wants a password: trusted once, the password asked and never saved', async () => {

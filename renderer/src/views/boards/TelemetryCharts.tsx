@@ -240,12 +240,14 @@ export function AbsurdFlag({ boardId }: { boardId: string }) {
   }, [boardId]);
   if (!flag.count || !flag.last) return null;
   return (
-    <Badge
-      tone="bad"
-      title="The NPU driver printed a load outside 0–100 % (a known driver quirk). It is drawn at 100 % and marked; it is not a real load."
-    >
-      {flag.count} absurd NPU reading{flag.count === 1 ? '' : 's'} · last: core {flag.last.core}{' '}
-      said {flag.last.value}%
-    </Badge>
+    <span data-testid="npu-absurd">
+      <Badge
+        tone="bad"
+        title="The NPU driver printed a load outside 0–100 % (a known driver quirk). It is drawn at 100 % and marked; it is not a real load."
+      >
+        {flag.count} absurd NPU reading{flag.count === 1 ? '' : 's'} · last: core {flag.last.core}{' '}
+        said {flag.last.value}%
+      </Badge>
+    </span>
   );
 }
