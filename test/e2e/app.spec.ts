@@ -69,6 +69,9 @@ test.beforeAll(async ({ browser }) => {
     CORAL_DATA_DIR: path.join(work, 'data'),
     CORAL_PLUGIN_PATH: pluginDir,
     CORAL_ENABLE_WEBRTC: 'maybe',
+    // the Boards view tracks adb devices; no adb here, so no adb server is started on 5037
+    CORAL_ADB: path.join(work, 'no-adb'),
+    ANDROID_ADB_SERVER_PORT: '1',
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('console', (m) => {
@@ -221,7 +224,8 @@ test('cancelling a second run ends it as cancelled, and two runs can be compared
 
 test('Boards and Diagnostics have designed views, and the dark theme works', async () => {
   await page.getByTestId('nav-boards').click();
-  await expect(page.getByTestId('boards-empty')).toContainText('No boards connected');
+  await expect(page.getByTestId('boards-empty')).toContainText('No boards yet');
+  await expect(page.getByTestId('adb-devices')).toContainText('adb is not installed');
   await shot('boards');
   await page.getByTestId('nav-diagnostics').click();
   await expect(page.getByTestId('view-diagnostics')).toBeVisible();
