@@ -51,8 +51,8 @@ function Welcome() {
       >
         <p>
           Add a board by its target, for example <code>root@192.168.1.20</code> or a Host alias from{' '}
-          <code>~/.ssh/config</code>; adb devices show up on the left by themselves. No hardware at hand?
-          Start a <Badge tone="accent">virtual</Badge> board. Coral Studio then:
+          <code>~/.ssh/config</code>; adb devices show up on the left by themselves. No hardware at
+          hand? Start a <Badge tone="accent">virtual</Badge> board. Coral Studio then:
         </p>
         <ol className="steps">
           <li>probes it in one round trip: SoC, NPU driver, librknnrt and rknn_server versions;</li>
