@@ -357,6 +357,12 @@ test('a board that comes back with another host key is refused, both fingerprint
   await detail.getByTestId('board-disconnect').click();
   await expect(detail.getByTestId('board-state')).toHaveText('not connected');
   await stopProcess(rock5b.child);
+  // its adb side went with it; `adb disconnect` (the network analogue of unplugging) removes
+  // the device, and the panel says it went away
+  const serial = (rock5b.adb as string).replace('adb+tcp://', '');
+  await adb.adb('disconnect', serial);
+  await expect(page.getByTestId(`adb-device-${serial}`)).toBeHidden({ timeout: 20_000 });
+  await expect(page.getByTestId('adb-gone')).toContainText(`${serial} went away`);
   // same port, another data directory: another host key
   const impostor = await boardSim(path.join(work, 'sim-b'), [
     '--ssh-port',

@@ -39,6 +39,8 @@ export function boardError(e: unknown): BoardError {
 interface ListState {
   boards: BoardInfo[];
   adb: BoardsList['adb'];
+  /** The last device that went away (adb says so only once: the list keeps it visible). */
+  adbGone: { serial: string; at: string } | null;
   virtual: VirtualBoard[];
   listStatus: LoadStatus;
   listError: IpcError | null;
@@ -121,6 +123,7 @@ type Slice<T> = StateCreator<BoardsStore, [['zustand/subscribeWithSelector', nev
 const listInitial: ListState = {
   boards: [],
   adb: { tracking: false, devices: [], error: null, conflict: null },
+  adbGone: null,
   virtual: [],
   listStatus: 'idle',
   listError: null,
@@ -202,8 +205,11 @@ const listSlice: Slice<ListState & ListActions> = (set, get) => ({
     if (state === 'connected') set({ errors: patch(get().errors, boardId, undefined) });
   },
   onAdb(e) {
-    const { change: _change, ...adb } = e;
+    const { change, ...adb } = e;
     set({ adb });
+    if (change?.type === 'remove')
+      set({ adbGone: { serial: change.device.serial, at: new Date().toISOString() } });
+    else if (change && change.device.serial === get().adbGone?.serial) set({ adbGone: null });
   },
   onVirtual(virtual) {
     set({ virtual });

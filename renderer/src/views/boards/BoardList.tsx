@@ -59,8 +59,13 @@ export function BoardList() {
 const ADB_TONE = { device: 'good', unauthorized: 'warn', offline: 'bad' } as const;
 
 export function AdbDevices() {
-  const { adb, addBoard, submitting } = useBoardsStore(
-    useShallow((s) => ({ adb: s.adb, addBoard: s.addBoard, submitting: s.submitting })),
+  const { adb, gone, addBoard, submitting } = useBoardsStore(
+    useShallow((s) => ({
+      adb: s.adb,
+      gone: s.adbGone,
+      addBoard: s.addBoard,
+      submitting: s.submitting,
+    })),
   );
   const unsaved = useBoardsStore(useShallow((s) => unsavedAdbDevices(s).map((d) => d.serial)));
   return (
@@ -113,6 +118,12 @@ export function AdbDevices() {
           </li>
         ))}
       </ul>
+      {gone && (
+        <p className="muted small adb-gone" data-testid="adb-gone">
+          <span className="mono">{gone.serial}</span> went away at{' '}
+          {new Date(gone.at).toLocaleTimeString()} (unplugged, rebooted, or its adbd stopped).
+        </p>
+      )}
     </Panel>
   );
 }
