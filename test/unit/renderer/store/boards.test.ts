@@ -174,13 +174,11 @@ describe('the boards store', () => {
     await useBoardsStore.getState().disconnect(id);
     void useBoardsStore.getState().connect(id);
     await until(() => useBoardsStore.getState().prompts.length === 1, 'the question again');
-    await useBoardsStore
-      .getState()
-      .answer({
-        kind: 'host-key',
-        id: useBoardsStore.getState().prompts[0].id,
-        decision: 'reject',
-      });
+    await useBoardsStore.getState().answer({
+      kind: 'host-key',
+      id: useBoardsStore.getState().prompts[0].id,
+      decision: 'reject',
+    });
     await until(() => useBoardsStore.getState().errors[id] !== undefined, 'the refusal');
     expect(useBoardsStore.getState().errors[id]).toMatchObject({
       code: 'HOST_KEY_REJECTED',
