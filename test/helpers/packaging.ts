@@ -1,15 +1,19 @@
 /**
  * A throwaway project laid out like Coral Studio after `electron-vite build`, for the packaging
  * check: the repository's package.json, electron-builder.yml, packaging scripts, icons and
- * sample models, node_modules linked to the repository's (real production dependencies), and
- * a small but well-formed out/ (main with a secure window, sandboxed preload, renderer page
- * with the repository's CSP). Tests break one thing at a time and expect one finding.
+ * sample models, node_modules linked to the repository's (real production dependencies, see
+ * linkNodeModules), and a small but well-formed out/ (main with a secure window, sandboxed
+ * preload, renderer page with the repository's CSP). Tests break one thing at a time and expect one finding.
  */
 import {
+  copyFileSync,
   cpSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -17,6 +21,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { productionDependencies } from '../../scripts/packaging/runtime-files';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -68,6 +73,59 @@ export function goodHtml(csp = repoCsp()): string {
 `;
 }
 
+/** Hard-links (copies, across file systems) a package's files, keeping its own symlinks. */
+function linkTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    const src = path.join(from, e.name);
+    const dest = path.join(to, e.name);
+    if (e.isSymbolicLink()) symlinkSync(readlinkSync(src), dest);
+    else if (e.isDirectory()) linkTree(src, dest);
+    else {
+      try {
+        linkSync(src, dest);
+      } catch {
+        copyFileSync(src, dest);
+      }
+    }
+  }
+}
+
+/**
+ * node_modules for a synthetic project: the production dependencies (what electron-builder
+ * packs) as real directories hard-linked from the repository's, every other package (the tools:
+ * electron-builder, @electron/fuses, …) a symlink to the repository's.
+ *
+ * Not one symlink to the whole node_modules: electron-builder collects the dependencies with
+ * `npm list`, and npm sees a package whose real path lies outside the project as an extraneous
+ * link and lists none of its dependencies — so only the top-level ones got packed. It went
+ * unnoticed where npm could answer from node_modules/.package-lock.json instead, which it does
+ * only while that file is newer than node_modules: true after `npm install`, not in a fresh
+ * clone where `npm ci` is followed by a Vitest run (it creates node_modules/.vite).
+ */
+function linkNodeModules(repoModules: string, dest: string): void {
+  const packed = new Set(
+    productionDependencies(REPO).deps.map(
+      (d) => /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(d.dir)?.[1] ?? d.name,
+    ),
+  );
+  const place = (name: string) => {
+    const src = path.join(repoModules, name);
+    if (packed.has(name)) linkTree(src, path.join(dest, name));
+    else symlinkSync(src, path.join(dest, name), 'dir');
+  };
+  mkdirSync(dest, { recursive: true });
+  for (const e of readdirSync(repoModules, { withFileTypes: true })) {
+    if (e.name.startsWith('.')) continue; // .bin, .package-lock.json, caches
+    if (!e.name.startsWith('@')) {
+      place(e.name);
+      continue;
+    }
+    mkdirSync(path.join(dest, e.name));
+    for (const s of readdirSync(path.join(repoModules, e.name))) place(`${e.name}/${s}`);
+  }
+}
+
 export interface SyntheticProject {
   dir: string;
   write(rel: string, content: string | Buffer): void;
@@ -94,7 +152,7 @@ export function makeProject(): SyntheticProject {
     path.join(REPO, 'resources', 'models', 'tiny-classifier.onnx'),
     path.join(dir, 'resources', 'models', 'tiny-classifier.onnx'),
   );
-  symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  linkNodeModules(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
   write('resources/boards/rock-5b.json', '{"name":"Radxa ROCK 5B","soc":"rk3588"}\n');
   write('out/main/index.js', GOOD_MAIN);
   write('out/main/cli.js', "import './chunks/shared.js';\nconsole.log('coral');\n");
