@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import ssh2 from 'ssh2';
+import { generateKeyPair } from '../../electron/boards/sim/keys';
 import { startAdbServer, type AdbServerHandle } from '../helpers/adb';
 import { startServe, type Served } from './serve';
 
@@ -111,9 +111,9 @@ test.beforeAll(async ({ browser }) => {
   dataDir = path.join(work, 'data');
   // the user's own key: the virtual board accepts ~/.ssh/*.pub, the app tries ~/.ssh/id_ed25519
   fs.mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'e2e@coral' });
-  fs.writeFileSync(path.join(home, '.ssh', 'id_ed25519'), pair.private, { mode: 0o600 });
-  fs.writeFileSync(path.join(home, '.ssh', 'id_ed25519.pub'), `${pair.public}\n`);
+  const pair = generateKeyPair('e2e@coral');
+  fs.writeFileSync(path.join(home, '.ssh', 'id_ed25519'), pair.privateKey, { mode: 0o600 });
+  fs.writeFileSync(path.join(home, '.ssh', 'id_ed25519.pub'), `${pair.publicKey}\n`);
 
   adb = await startAdbServer();
   rock5b = await boardSim(path.join(work, 'sim-a'));
