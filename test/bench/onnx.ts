@@ -253,7 +253,9 @@ export default async function run(): Promise<void> {
   const line = (name: string, r: Ratios) =>
     `  ${name} runner/bare: pooled mean ${r.mean.toFixed(3)}, p50 ${r.p50.toFixed(3)}; ` +
     `median per round mean ${r.medianRoundMean.toFixed(3)}, p50 ${r.medianRoundP50.toFixed(3)}`;
-  const met = det.medianRoundMean <= 1.02 && det.medianRoundP50 <= 1.02;
+  // The goal is on the ratios of mean and p50 over all samples; the per-round medians say how
+  // much the host's load scattered the rounds.
+  const met = det.mean <= 1.02 && det.p50 <= 1.02;
   console.log(`${line('detector', det)} (goal ≤ 1.02: ${met ? 'met' : 'NOT met'})`);
   console.log(`${line('tiny    ', tiny)} (informational)`);
 }
