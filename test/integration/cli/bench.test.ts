@@ -216,12 +216,21 @@ describe('coral bench and coral runs (spawned as real processes)', () => {
       const db = path.join(dataDir, 'coral.db');
       for (let i = 0; i < 300; i++) {
         if (fs.existsSync(db)) {
+          // The file appears before the CLI's migrations have created the table.
           const conn = new Sqlite(db, { readonly: true, timeout: 1000 });
-          const running = conn
-            .prepare("SELECT count(*) AS n FROM runs WHERE status = 'running'")
-            .get() as { n: number };
-          conn.close();
-          if (running.n > 0) break;
+          let running = 0;
+          try {
+            running = (
+              conn.prepare("SELECT count(*) AS n FROM runs WHERE status = 'running'").get() as {
+                n: number;
+              }
+            ).n;
+          } catch {
+            running = 0;
+          } finally {
+            conn.close();
+          }
+          if (running > 0) break;
         }
         await new Promise((r) => setTimeout(r, 100));
       }
