@@ -7,6 +7,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { watchChartFrame } from './chart-frame';
 import { liveSamples, type SampleRing } from '../live/samples';
 
 /** Never more points than this in view (STYLE.md: bounded, ~100k). */
@@ -147,24 +148,15 @@ export function LatencyChart({
     };
     u.over.addEventListener('dblclick', onDblClick);
     const off = ring.subscribe(schedule);
-    const resize = new ResizeObserver(() => {
-      u.setSize({ width: Math.max(200, el.clientWidth), height });
+    const unwatchFrame = watchChartFrame(u, el, { minWidth: 200, height }, () => {
       drawn = -1;
       schedule();
-    });
-    resize.observe(el);
-    // Theme switches change the CSS variables the strokes read: redraw.
-    const themeWatch = new MutationObserver(() => u.redraw(false));
-    themeWatch.observe(document.documentElement, {
-      attributes: true,
-      attributeFilter: ['data-theme'],
     });
     schedule();
     return () => {
       cancelAnimationFrame(frame);
       off();
-      resize.disconnect();
-      themeWatch.disconnect();
+      unwatchFrame();
       u.over.removeEventListener('dblclick', onDblClick);
       u.destroy();
     };

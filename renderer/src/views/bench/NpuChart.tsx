@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { watchChartFrame } from '../../components/chart-frame';
 import { liveGauges, type RunGauges } from '../../live/gauges';
 
 const CORE_VARS = ['--npu-core0', '--npu-core1', '--npu-core2', '--npu-core3'];
@@ -95,23 +96,15 @@ export function NpuChart({
       if (!frame) frame = requestAnimationFrame(draw);
     };
     const off = gauges.subscribe(schedule);
-    const resize = new ResizeObserver(() => {
-      u.setSize({ width: Math.max(200, el.clientWidth), height });
+    const unwatchFrame = watchChartFrame(u, el, { minWidth: 200, height }, () => {
       drawn = -1;
       schedule();
-    });
-    resize.observe(el);
-    const themeWatch = new MutationObserver(() => u.redraw(false));
-    themeWatch.observe(document.documentElement, {
-      attributes: true,
-      attributeFilter: ['data-theme'],
     });
     schedule();
     return () => {
       cancelAnimationFrame(frame);
       off();
-      resize.disconnect();
-      themeWatch.disconnect();
+      unwatchFrame();
       u.destroy();
     };
   }, [gauges, cores, height]);

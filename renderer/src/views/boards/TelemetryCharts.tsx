@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { watchChartFrame } from '../../components/chart-frame';
 import { Badge } from '../../components/Badge';
 import { liveTelemetry, type BoardSeries } from '../../live/telemetry';
 
@@ -179,23 +180,15 @@ export function TelemetryChart({ boardId, kind }: { boardId: string; kind: Chart
       if (!frame) frame = requestAnimationFrame(draw);
     };
     const off = liveTelemetry.subscribe(schedule);
-    const resize = new ResizeObserver(() => {
-      u.setSize({ width: Math.max(160, el.clientWidth), height: 132 });
+    const unwatchFrame = watchChartFrame(u, el, { minWidth: 160, height: 132 }, () => {
       drawn = -1;
       schedule();
-    });
-    resize.observe(el);
-    const themeWatch = new MutationObserver(() => u.redraw(false));
-    themeWatch.observe(document.documentElement, {
-      attributes: true,
-      attributeFilter: ['data-theme'],
     });
     schedule();
     return () => {
       cancelAnimationFrame(frame);
       off();
-      resize.disconnect();
-      themeWatch.disconnect();
+      unwatchFrame();
       u.destroy();
     };
   }, [boardId, kind, shape, spec]);
